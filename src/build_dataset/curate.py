@@ -1,0 +1,652 @@
+"""Curate: load the human-edited annotations/*.yaml and lay them over the automatic layer.
+
+Files (all optional; each validated by a Pydantic model that rejects unknown keys, and
+loaded with PyYAML's safe loader only, so a tag that would build a Python object is an
+error and nothing runs):
+
+  entities.yaml  people, organizations, places, publications with aliases (the gazetteer)
+  events.yaml    events with dates, location, participants and one evidence span per source
+  figures.yaml   what each automatic figure measures, or why it is dismissed
+  quotes.yaml    speaker and event of each quote
+  dates.yaml     confirmation, correction or dismissal of each automatic date mention
+  names.yaml     names the extractor found that are not entities (dismissed with a reason)
+                 or that refer to a curated entity
+
+Figures, dates and quotes are pointed at by `article` and `evidence`: the exact text of
+the candidate (for quotes, any verbatim part of the quotation), with `occurrence` (1 =
+first) when the same text occurs more than once. Every evidence string must be found
+verbatim in the article's text, or the build fails naming file, line and string.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from build_dataset.errors import Problems
+from build_dataset.models import DatePrecision, EntityType, EventType, FigureKind, Qualifier, Role
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+ArticleId = Annotated[str, Field(min_length=1)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Ann(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_interval(start: dt.date, end: dt.date, precision: str) -> None:
+    if end < start:
+        raise ValueError(f"date_end {end} is before date_start {start}")
+    if precision == "year" and not (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        raise ValueError("year precision needs YYYY-01-01 .. YYYY-12-31")
+    if precision == "month" and (start.day != 1 or (end + dt.timedelta(days=1)).day != 1):
+        raise ValueError("month precision needs the first .. last day of months")
+
+
+class EntityAnn(Ann):
+    id: Slug
+    name: Text
+    type: EntityType
+    aliases: list[Text] = []
+    description: str | None = None
+
+
+class ParticipantAnn(Ann):
+    entity: Slug
+    role: Role
+
+
+class SourceAnn(Ann):
+    article: ArticleId
+    evidence: Text
+
+
+class EventAnn(Ann):
+    id: Slug
+    title: Text
+    type: EventType
+    date_start: dt.date
+    date_end: dt.date
+    date_precision: DatePrecision
+    location: Slug | None = None
+    description: str | None = None
+    participants: list[ParticipantAnn] = []
+    sources: list[SourceAnn] = Field(min_length=1)
+    parent: Slug | None = None
+
+    @model_validator(mode="after")
+    def _dates(self):
+        _check_interval(self.date_start, self.date_end, self.date_precision)
+        return self
+
+
+class Pointer(Ann):
+    """Points at a span of an article by its exact text."""
+
+    article: ArticleId
+    evidence: Text
+    occurrence: int = Field(1, ge=1)
+
+
+class FigureAnn(Pointer):
+    measure: str | None = None
+    subject: Slug | None = None
+    event: Slug | None = None
+    as_of: dt.date | None = None
+    as_of_precision: DatePrecision | None = None
+    # corrections of the automatic reading, or the whole reading for a figure it missed
+    value: float | None = None
+    qualifier: Qualifier | None = None
+    kind: FigureKind | None = None
+    unit: str | None = None
+    note: str | None = None
+    dismissed: Text | None = None
+
+    @model_validator(mode="after")
+    def _either(self):
+        if self.dismissed and (self.measure or self.subject or self.event):
+            raise ValueError("a dismissed figure carries only its reason")
+        if (self.as_of is None) != (self.as_of_precision is None):
+            raise ValueError("as_of and as_of_precision go together")
+        return self
+
+
+class QuoteAnn(Pointer):
+    speaker: Slug | None = None
+    event: Slug | None = None
+    note: str | None = None
+
+
+class DateAnn(Pointer):
+    value_start: dt.date | None = None
+    value_end: dt.date | None = None
+    precision: DatePrecision | None = None
+    note: str | None = None
+    dismissed: Text | None = None
+
+    @model_validator(mode="after")
+    def _dates(self):
+        given = [self.value_start, self.value_end, self.precision]
+        if any(v is not None for v in given):
+            if any(v is None for v in given):
+                raise ValueError("a correction gives value_start, value_end and precision")
+            _check_interval(self.value_start, self.value_end, self.precision)
+        return self
+
+
+class NameAnn(Ann):
+    text: Text
+    article: ArticleId | None = None  # None: in every article
+    entity: Slug | None = None
+    dismissed: Text | None = None
+
+    @model_validator(mode="after")
+    def _one(self):
+        if (self.entity is None) == (self.dismissed is None):
+            raise ValueError("give either entity or dismissed")
+        return self
+
+
+class EntitiesFile(Ann):
+    entities: list[EntityAnn] = []
+
+
+class EventsFile(Ann):
+    events: list[EventAnn] = []
+
+
+class FiguresFile(Ann):
+    figures: list[FigureAnn] = []
+
+
+class QuotesFile(Ann):
+    quotes: list[QuoteAnn] = []
+
+
+class DatesFile(Ann):
+    dates: list[DateAnn] = []
+
+
+class NamesFile(Ann):
+    names: list[NameAnn] = []
+
+
+FILES: dict[str, type[Ann]] = {
+    "entities.yaml": EntitiesFile,
+    "events.yaml": EventsFile,
+    "figures.yaml": FiguresFile,
+    "quotes.yaml": QuotesFile,
+    "dates.yaml": DatesFile,
+    "names.yaml": NamesFile,
+}
+
+
+def annotation_schemas() -> dict[str, dict]:
+    out = {}
+    for fname, model in FILES.items():
+        schema = model.model_json_schema()
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["$id"] = f"annotations.{fname.removesuffix('.yaml')}.schema.json"
+        schema["title"] = f"annotations/{fname}"
+        out[f"annotations.{fname.removesuffix('.yaml')}.schema.json"] = schema
+    return out
+
+
+# ---------------------------------------------------------------- loading with line numbers
+
+def _lines(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
+    """Map every path in a composed YAML document to its 1-based line."""
+    out = {} if out is None else out
+    out[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            k = key.value if isinstance(key, yaml.ScalarNode) else str(key)
+            out[(*path, k)] = key.start_mark.line + 1
+            _lines(value, (*path, k), out)
+            out[(*path, k)] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _lines(item, (*path, i), out)
+    return out
+
+
+@dataclass
+class Loaded:
+    model: Ann
+    lines: dict[tuple, int]
+    name: str
+
+    def line(self, *path) -> int | None:
+        while path and tuple(path) not in self.lines:
+            path = path[:-1]
+        return self.lines.get(tuple(path))
+
+
+def load_file(path: Path, model: type[Ann], name: str, problems: Problems) -> Loaded | None:
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        problems.add(name, raw.count(b"\n", 0, e.start) + 1, "file",
+                     f"not valid UTF-8 at byte {e.start}")
+        return None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else None
+        msg = " ".join(str(x) for x in (e.context, e.problem) if x)
+        if "python/" in msg or "could not determine a constructor" in msg:
+            msg = f"tag not allowed (annotations are plain data): {msg}"
+        problems.add(name, line, "yaml", msg)
+        return None
+    except yaml.YAMLError as e:
+        problems.add(name, None, "yaml", str(e))
+        return None
+    lines = _lines(node) if node is not None else {}
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        problems.add(name, 1, "document", "must be a mapping with one top-level list")
+        return None
+    try:
+        parsed = model.model_validate(data)
+    except ValidationError as e:
+        for err in e.errors():
+            loc = err["loc"]
+            field_name = _dotted(loc)
+            line = Loaded(None, lines, name).line(*loc)
+            msg = err["msg"]
+            if err["type"] == "extra_forbidden":
+                msg = "unknown key"
+            problems.add(name, line, field_name, msg)
+        return None
+    return Loaded(parsed, lines, name)
+
+
+def _dotted(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in ("function-after",) or str(part).startswith("function-"):
+            continue
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "document"
+
+
+@dataclass
+class Annotations:
+    files: dict[str, Loaded] = field(default_factory=dict)
+
+    def items(self, fname: str, key: str) -> list[tuple[int, object]]:
+        loaded = self.files.get(fname)
+        return list(enumerate(getattr(loaded.model, key))) if loaded else []
+
+    def line(self, fname: str, *path) -> int | None:
+        loaded = self.files.get(fname)
+        return loaded.line(*path) if loaded else None
+
+    def name(self, fname: str) -> str:
+        loaded = self.files.get(fname)
+        return loaded.name if loaded else f"annotations/{fname}"
+
+
+def load(folder: Path | None, problems: Problems, display=str) -> Annotations:
+    out = Annotations()
+    if folder is None or not folder.is_dir():
+        return out
+    for fname, model in FILES.items():
+        path = folder / fname
+        if path.is_file():
+            loaded = load_file(path, model, display(path), problems)
+            if loaded:
+                out.files[fname] = loaded
+    for path in sorted(folder.glob("*.y*ml")):
+        if path.name not in FILES:
+            problems.add(display(path), None, "file",
+                         f"unknown annotation file (known: {', '.join(FILES)})")
+    return out
+
+
+# ---------------------------------------------------------------- resolution
+
+def find_occurrence(text: str, needle: str, occurrence: int) -> int | None:
+    pos = -1
+    for _ in range(occurrence):
+        pos = text.find(needle, pos + 1)
+        if pos < 0:
+            return None
+    return pos
+
+
+def slug(name: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", name.lower().replace("’", "").replace("'", ""))
+    return s.strip("-") or "x"
+
+
+# ---------------------------------------------------------------- merge
+
+def gazetteer_entries(ann: Annotations) -> list[tuple[str, str, str, list[str]]]:
+    return [(e.id, e.name, e.type, list(e.aliases)) for _, e in ann.items("entities.yaml",
+                                                                         "entities")]
+
+
+def _span_id(article_id: str, start: int, end: int) -> str:
+    return f"{article_id}:{start}-{end}"
+
+
+class Merger:
+    """Lays the annotations over the automatic candidates; collects problems."""
+
+    def __init__(self, articles, extractions, ann: Annotations, problems: Problems):
+        self.articles = {a.article_id: a for a in articles}
+        self.extractions = extractions  # article_id -> Extraction
+        self.ann = ann
+        self.problems = problems
+        self.entities: dict[str, dict] = {}
+        self.curated_entities: set[str] = set()
+        self.events: set[str] = set()
+        self.audit: list[dict] = []
+
+    # -- helpers
+    def _bad(self, fname: str, path: tuple, message: str) -> None:
+        self.problems.add(self.ann.name(fname), self.ann.line(fname, *path),
+                          _dotted(path), message)
+
+    def _article(self, fname, path, article_id):
+        art = self.articles.get(article_id)
+        if art is None:
+            self._bad(fname, (*path, "article"), f"unknown article {article_id!r}")
+        return art
+
+    def _entity_ref(self, fname, path, entity_id, types=None):
+        if entity_id is None:
+            return None
+        if entity_id not in self.curated_entities:
+            self._bad(fname, path, f"unknown entity {entity_id!r}")
+            return None
+        if types and self.entities[entity_id]["entity_type"] not in types:
+            self._bad(fname, path, f"entity {entity_id!r} is not a {' or '.join(types)}")
+        return entity_id
+
+    def _event_ref(self, fname, path, event_id):
+        if event_id is not None and event_id not in self.events:
+            self._bad(fname, path, f"unknown event {event_id!r}")
+            return None
+        return event_id
+
+    def _locate(self, fname, path, pointer: Pointer):
+        art = self._article(fname, path, pointer.article)
+        if art is None:
+            return None
+        pos = find_occurrence(art.text, pointer.evidence, pointer.occurrence)
+        if pos is None:
+            nth = f" (occurrence {pointer.occurrence})" if pointer.occurrence > 1 else ""
+            self._bad(fname, (*path, "evidence"),
+                      f"{pointer.evidence!r}{nth} not found in the text of {pointer.article}")
+            return None
+        return pos, pos + len(pointer.evidence)
+
+    def _auto_entity(self, name: str, entity_type: str) -> str:
+        eid = "auto-" + slug(name)
+        self.entities.setdefault(eid, {
+            "entity_id": eid, "name": name, "entity_type": entity_type, "aliases": [],
+            "description": None, "status": "auto"})
+        return eid
+
+    # -- tables
+    def entity_rows(self) -> None:
+        aliases: dict[str, str] = {}
+        for i, e in self.ann.items("entities.yaml", "entities"):
+            if e.id in self.entities:
+                self._bad("entities.yaml", ("entities", i, "id"), f"duplicate id {e.id!r}")
+                continue
+            for j, alias in enumerate([e.name, *e.aliases]):
+                other = aliases.setdefault(alias, e.id)
+                if other != e.id:
+                    self._bad("entities.yaml", ("entities", i, "aliases", j - 1) if j else
+                              ("entities", i, "name"),
+                              f"{alias!r} already names {other!r}")
+            self.entities[e.id] = {
+                "entity_id": e.id, "name": e.name, "entity_type": e.type,
+                "aliases": list(e.aliases), "description": e.description, "status": "curated"}
+            self.curated_entities.add(e.id)
+
+    def event_rows(self) -> dict[str, list[dict]]:
+        events, sources, participants = [], [], []
+        items = self.ann.items("events.yaml", "events")
+        for i, ev in items:
+            if ev.id in self.events:
+                self._bad("events.yaml", ("events", i, "id"), f"duplicate id {ev.id!r}")
+            self.events.add(ev.id)
+        for i, ev in items:
+            path = ("events", i)
+            location = self._entity_ref("events.yaml", (*path, "location"), ev.location,
+                                        ("place",))
+            parent = self._event_ref("events.yaml", (*path, "parent"), ev.parent)
+            events.append({
+                "event_id": ev.id, "title": ev.title, "event_type": ev.type,
+                "date_start": ev.date_start, "date_end": ev.date_end,
+                "date_precision": ev.date_precision,
+                "location": self.entities[location]["name"] if location else None,
+                "location_id": location, "description": ev.description,
+                "parent_event_id": parent})
+            seen = set()
+            for j, src in enumerate(ev.sources):
+                spath = (*path, "sources", j)
+                if src.article in seen:
+                    self._bad("events.yaml", (*spath, "article"),
+                              f"article {src.article!r} already a source of {ev.id!r}")
+                    continue
+                seen.add(src.article)
+                span = self._locate("events.yaml", spath, Pointer(article=src.article,
+                                                                    evidence=src.evidence))
+                if span:
+                    sources.append({"event_id": ev.id, "article_id": src.article,
+                                    "evidence": src.evidence, "char_start": span[0],
+                                    "char_end": span[1]})
+            people = set()
+            for j, p in enumerate(ev.participants):
+                ppath = (*path, "participants", j, "entity")
+                if self._entity_ref("events.yaml", ppath, p.entity) is None:
+                    continue
+                if p.entity in people:
+                    self._bad("events.yaml", ppath, f"{p.entity!r} listed twice")
+                    continue
+                people.add(p.entity)
+                participants.append({"event_id": ev.id, "entity_id": p.entity, "role": p.role})
+        return {"events": events, "event_sources": sources, "event_participants": participants}
+
+    def _pointers(self, fname: str, key: str) -> dict[tuple[str, int, int], tuple[int, Ann]]:
+        """Annotations of a file keyed by the span they point at."""
+        out = {}
+        for i, a in self.ann.items(fname, key):
+            span = self._locate(fname, (key, i), a)
+            if span is None:
+                continue
+            k = (a.article, *span)
+            if k in out:
+                self._bad(fname, (key, i, "evidence"),
+                          f"same span as entry {out[k][0] + 1} of this file")
+                continue
+            out[k] = (i, a)
+        return out
+
+    def figure_rows(self) -> list[dict]:
+        anns = self._pointers("figures.yaml", "figures")
+        rows = []
+        for aid, ex in self.extractions.items():
+            for f in ex.figures:
+                k = (aid, f.char_start, f.char_end)
+                row = {"figure_id": _span_id(*k), "article_id": aid, "value": f.value,
+                       "value_text": f.value_text, "qualifier": f.qualifier, "kind": f.kind,
+                       "unit": f.unit, "measure": None, "subject_id": None, "event_id": None,
+                       "as_of": None, "as_of_precision": None, "char_start": f.char_start,
+                       "char_end": f.char_end, "status": "auto", "note": None}
+                hit = anns.pop(k, None)
+                if hit:
+                    self._apply_figure(row, *hit)
+                else:
+                    self.audit.append({"table": "figures", "article": aid,
+                                       "evidence": f.value_text, "start": f.char_start})
+                rows.append(row)
+        for (aid, s, e), (i, a) in anns.items():  # figures the extractor missed
+            if None in (a.value, a.qualifier, a.kind) and not a.dismissed:
+                self._bad("figures.yaml", ("figures", i, "evidence"),
+                          "no automatic figure has this span: give value, qualifier and kind")
+                continue
+            row = {"figure_id": _span_id(aid, s, e), "article_id": aid, "value": a.value or 0.0,
+                   "value_text": a.evidence, "qualifier": a.qualifier or "exact",
+                   "kind": a.kind or "count", "unit": a.unit, "measure": None,
+                   "subject_id": None, "event_id": None, "as_of": None,
+                   "as_of_precision": None, "char_start": s, "char_end": e,
+                   "status": "curated", "note": None}
+            self._apply_figure(row, i, a)
+            rows.append(row)
+        return rows
+
+    def _apply_figure(self, row: dict, i: int, a: FigureAnn) -> None:
+        path = ("figures", i)
+        if a.dismissed:
+            row.update(status="dismissed", note=a.dismissed)
+            return
+        for key in ("value", "qualifier", "kind", "unit"):
+            if getattr(a, key) is not None:
+                row[key] = getattr(a, key)
+        row.update(
+            measure=a.measure, as_of=a.as_of, as_of_precision=a.as_of_precision,
+            subject_id=self._entity_ref("figures.yaml", (*path, "subject"), a.subject),
+            event_id=self._event_ref("figures.yaml", (*path, "event"), a.event),
+            status="curated", note=a.note)
+
+    def date_rows(self) -> list[dict]:
+        anns = self._pointers("dates.yaml", "dates")
+        rows = []
+        for aid, ex in self.extractions.items():
+            for d in ex.dates:
+                k = (aid, d.char_start, d.char_end)
+                row = {"mention_id": _span_id(*k), "article_id": aid, "text": d.text,
+                       "char_start": d.char_start, "char_end": d.char_end,
+                       "value_start": d.value_start, "value_end": d.value_end,
+                       "precision": d.precision, "resolution": d.resolution,
+                       "status": "auto", "note": None}
+                hit = anns.pop(k, None)
+                if hit:
+                    i, a = hit
+                    if a.dismissed:
+                        row.update(status="dismissed", note=a.dismissed)
+                    else:
+                        if a.precision:
+                            row.update(value_start=a.value_start, value_end=a.value_end,
+                                       precision=a.precision)
+                        row.update(status="curated", note=a.note)
+                else:
+                    self.audit.append({"table": "date_mentions", "article": aid,
+                                       "evidence": d.text, "start": d.char_start})
+                rows.append(row)
+        for (aid, s, e), (i, a) in anns.items():
+            if a.precision is None:
+                self._bad("dates.yaml", ("dates", i, "evidence"), "no automatic date has this "
+                          "span: give value_start, value_end and precision")
+                continue
+            rows.append({"mention_id": _span_id(aid, s, e), "article_id": aid,
+                         "text": a.evidence, "char_start": s, "char_end": e,
+                         "value_start": a.value_start, "value_end": a.value_end,
+                         "precision": a.precision, "resolution": "explicit",
+                         "status": "curated", "note": a.note})
+        return rows
+
+    def quote_rows(self) -> list[dict]:
+        rows, by_article = [], {}
+        for aid, ex in self.extractions.items():
+            for q in ex.quotes:
+                speaker = q.speaker_entity_id
+                if speaker is None and q.speaker_name:
+                    speaker = self._auto_entity(q.speaker_name, "person")
+                row = {"quote_id": _span_id(aid, q.char_start, q.char_end), "article_id": aid,
+                       "speaker_id": speaker, "text": q.text, "char_start": q.char_start,
+                       "char_end": q.char_end, "event_id": None, "status": "auto",
+                       "note": None}
+                rows.append(row)
+                by_article.setdefault(aid, []).append(row)
+        for i, a in self.ann.items("quotes.yaml", "quotes"):
+            path = ("quotes", i)
+            span = self._locate("quotes.yaml", path, a)
+            if span is None:
+                continue
+            row = next((r for r in by_article.get(a.article, [])
+                        if r["char_start"] <= span[0] and span[1] <= r["char_end"]), None)
+            if row is None:
+                self._bad("quotes.yaml", (*path, "evidence"), "no automatic quote contains it")
+                continue
+            if row["status"] == "curated":
+                self._bad("quotes.yaml", (*path, "evidence"), "quote already annotated")
+                continue
+            if a.speaker:
+                row["speaker_id"] = self._entity_ref("quotes.yaml", (*path, "speaker"),
+                                                     a.speaker, ("person",))
+            row.update(event_id=self._event_ref("quotes.yaml", (*path, "event"), a.event),
+                       status="curated", note=a.note)
+        for r in rows:
+            if r["status"] == "auto":
+                self.audit.append({"table": "quotes", "article": r["article_id"],
+                                   "evidence": r["text"], "start": r["char_start"]})
+        return rows
+
+    def mention_rows(self) -> list[dict]:
+        names: dict[tuple[str | None, str], tuple[int, NameAnn]] = {}
+        used: set[int] = set()
+        for i, a in self.ann.items("names.yaml", "names"):
+            if a.article is not None:
+                self._article("names.yaml", ("names", i), a.article)
+            if a.entity:
+                self._entity_ref("names.yaml", ("names", i, "entity"), a.entity)
+            names[(a.article, a.text)] = (i, a)
+        rows = []
+        for aid, ex in self.extractions.items():
+            for n in ex.names:
+                eid, status = n.entity_id, "curated"
+                if eid is None:
+                    hit = names.get((aid, n.text)) or names.get((None, n.text))
+                    if hit:
+                        used.add(hit[0])
+                        if hit[1].dismissed:
+                            continue
+                        eid = hit[1].entity
+                    else:
+                        eid, status = self._auto_entity(n.text, n.entity_type), "auto"
+                        self.audit.append({"table": "mentions", "article": aid,
+                                           "evidence": n.text, "start": n.char_start})
+                if eid not in self.entities:
+                    continue
+                rows.append({"mention_id": _span_id(aid, n.char_start, n.char_end),
+                             "entity_id": eid, "article_id": aid, "char_start": n.char_start,
+                             "char_end": n.char_end, "text": n.text, "status": status})
+        for i, a in self.ann.items("names.yaml", "names"):
+            if i not in used:
+                self._bad("names.yaml", ("names", i, "text"),
+                          f"{a.text!r} matches no unresolved name the extractor found")
+        return rows
+
+
+def curate(articles, extractions, ann: Annotations, problems: Problems):
+    """Return (rows per table name, audit list) for every table curation feeds."""
+    m = Merger(articles, extractions, ann, problems)
+    m.entity_rows()
+    rows = m.event_rows()
+    rows["figures"] = m.figure_rows()
+    rows["date_mentions"] = m.date_rows()
+    rows["quotes"] = m.quote_rows()
+    rows["mentions"] = m.mention_rows()
+    rows["entities"] = list(m.entities.values())
+    return rows, sorted(m.audit, key=lambda a: (a["article"], a["start"], a["table"]))

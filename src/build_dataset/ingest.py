@@ -1,0 +1,409 @@
+"""Ingest: read sources.csv and the raw texts, clean them, split and classify paragraphs.
+
+The raw file is decoded as UTF-8 (a BOM is dropped, CRLF and CR become LF), split into
+blocks at blank lines, stripped of site chrome, and classified. The cleaned text is the
+kept paragraphs joined by one blank line; every offset in the package points into it.
+Header lines the builder can read (" date 2025-04-29 …" prefixes, "By …" bylines,
+"Source: … Updated: …", "( 2023.10.23 )", datelines, "Editor: …") fill metadata the
+manifest leaves empty; a manifest value that contradicts the header is an error.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from build_dataset.errors import Problems
+from build_dataset.models import GENRES
+
+MANIFEST = "sources.csv"
+REQUIRED_COLUMNS = ("file", "published")
+KNOWN_COLUMNS = ("file", "published", "title", "outlet", "author", "url", "genre",
+                 "language", "sha256")
+
+CHROME = re.compile(r"^(Nav Search|Search|Home|Print|Share|Close)$")
+DATE_PREFIX = re.compile(r"^\s*date (\d{4}-\d{2}-\d{2}) +(\S.*)$")
+BYLINE = re.compile(
+    r"^(?:(?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4}) +)?By (?P<author>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3})"
+    r"(?: *\( *(?P<outlet>[^()]*?) *\)?)?(?: +Source: *(?P<source>.*?))?"
+    r"(?: *Updated: *(?P<updated>\d{4}-\d{2}-\d{2}))?$"
+)
+SOURCE_LINE = re.compile(
+    r"^Source: *(?P<source>.*?)(?: *Updated: *(?P<updated>\d{4}-\d{2}-\d{2}))?$"
+)
+DOTTED_DATE = re.compile(r"^\(\s*(\d{4})\.(\d{1,2})\.(\d{1,2})\s*\)$")
+DATELINE = re.compile(r"^[A-Z][A-Z .'-]+, [A-Z][a-z]{2}\.? \d{1,2} \((?P<outlet>[A-Za-z ]+)\) --")
+CAPTION = re.compile(
+    r"(\((?:Photo|Photos)/[^()]+\)|\((?:Xinhua|CFP|IC)/[^()]+\)|\[(?:Photo|Photos)/[^\[\]]+\]"
+    r"|PHOTO BY [A-Z][A-Z .'-]+|Photo: [A-Z][^.]+)\s*$"
+)
+NOTE = re.compile(
+    r"^(Editor: .+|\(Originally (appeared|published) in .+\)|This is (the main part|an excerpt|"
+    r"part) of .+)$"
+)
+EDITOR = re.compile(r"^Editor: *(?P<editor>.+?)\s*$")
+OUTLET_NAMES = {
+    "english edition of qiushi journal": "Qiushi Journal",
+    "qiushi journal": "Qiushi Journal",
+    "qiushi": "Qiushi Journal",
+    "china daily": "China Daily",
+    "chinadaily.com.cn": "China Daily",
+    "xinhua": "Xinhua",
+}
+WORD = re.compile(r"\w+(?:['’-]\w+)*")
+BLANK = re.compile(r"\n[ \t\u00a0\u3000]*\n")
+
+
+@dataclass
+class Paragraph:
+    kind: str
+    text: str
+    source_line: int
+    repeat_count: int = 1
+    char_start: int = 0
+    char_end: int = 0
+
+
+@dataclass
+class Source:
+    """One manifest row, with the raw file read and its header parsed."""
+
+    file: str
+    line: int  # line of sources.csv
+    meta: dict[str, str]
+    raw: bytes = b""
+    header: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Article:
+    article_id: str
+    title: str
+    outlet: str | None
+    author: str | None
+    published: dt.date
+    url: str | None
+    genre: str
+    language: str
+    editor: str | None
+    source_file: str
+    source_sha256: str
+    text: str
+    paragraphs: list[Paragraph]
+
+    @property
+    def word_count(self) -> int:
+        return len(WORD.findall(self.text))
+
+
+# ---------------------------------------------------------------- manifest
+
+def read_manifest(sources_dir: Path, problems: Problems) -> list[Source]:
+    path = sources_dir / MANIFEST
+    name = _display(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        problems.add(name, None, "file", "manifest not found")
+        return []
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        problems.add(name, _line_of(raw, e.start), "file", f"not valid UTF-8 at byte {e.start}")
+        return []
+    reader = csv.reader(io.StringIO(content, newline=""))
+    header = next(reader, None)
+    if not header:
+        problems.add(name, 1, "header", "empty manifest")
+        return []
+    header = [h.strip() for h in header]
+    for col in REQUIRED_COLUMNS:
+        if col not in header:
+            problems.add(name, 1, col, "required column missing")
+    for col in header:
+        if col not in KNOWN_COLUMNS:
+            problems.add(name, 1, col, f"unknown column (known: {', '.join(KNOWN_COLUMNS)})")
+    if problems:
+        return []
+    rows: list[Source] = []
+    seen: dict[str, int] = {}
+    for record in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) != len(header):
+            problems.add(name, line, "row", f"{len(record)} cells, header has {len(header)}")
+            continue
+        meta = {k: v.strip() for k, v in zip(header, record, strict=True)}
+        file = meta["file"]
+        if not file:
+            problems.add(name, line, "file", "empty")
+            continue
+        target = (sources_dir / file).resolve()
+        if Path(file).is_absolute() or sources_dir.resolve() not in target.parents:
+            problems.add(name, line, "file", f"{file!r} leaves the sources folder")
+            continue
+        if not file.endswith(".txt"):
+            problems.add(name, line, "file", f"{file!r} is not a .txt file")
+            continue
+        if file in seen:
+            problems.add(name, line, "file", f"{file!r} already listed on line {seen[file]}")
+            continue
+        seen[file] = line
+        _check_meta(meta, name, line, problems)
+        rows.append(Source(file=file, line=line, meta=meta))
+    listed = set(seen)
+    for txt in sorted(sources_dir.glob("*.txt")):
+        if txt.name not in listed:
+            problems.add(_display(txt), None, "file", f"not listed in {MANIFEST}")
+    return rows
+
+
+def _check_meta(meta: dict[str, str], name: str, line: int, problems: Problems) -> None:
+    if not meta.get("published"):
+        problems.add(name, line, "published", "required, YYYY-MM-DD")
+    elif _parse_date(meta["published"]) is None:
+        problems.add(name, line, "published", f"{meta['published']!r} is not a date YYYY-MM-DD")
+    if meta.get("genre") and meta["genre"] not in GENRES:
+        problems.add(name, line, "genre", f"{meta['genre']!r} not one of {', '.join(GENRES)}")
+    if meta.get("sha256") and not re.fullmatch(r"[0-9a-f]{64}", meta["sha256"]):
+        problems.add(name, line, "sha256", "not 64 lowercase hex digits")
+    if meta.get("language") and not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]+)*", meta["language"]):
+        problems.add(name, line, "language", f"{meta['language']!r} is not a language tag")
+
+
+def _parse_date(value: str) -> dt.date | None:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------- texts
+
+def decode(raw: bytes, name: str, problems: Problems) -> str | None:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        problems.add(name, _line_of(raw, e.start), "text",
+                     f"not valid UTF-8 at byte {e.start}: {e.reason}")
+        return None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        problems.add(name, _line_of(raw, raw.index(b"\x00")), "text", "contains a NUL character")
+        return None
+    if not text.strip():
+        problems.add(name, None, "text", "empty text")
+        return None
+    return text
+
+
+def split_blocks(text: str) -> list[tuple[int, str]]:
+    """Blocks separated by blank lines, with the 1-based line where each starts."""
+    blocks = []
+    pos = 0
+    for m in [*BLANK.finditer(text), None]:
+        end = m.start() if m else len(text)
+        chunk = text[pos:end]
+        stripped = chunk.strip(" \t\n\u00a0\u3000")
+        if stripped:
+            lead = len(chunk) - len(chunk.lstrip(" \t\n\u00a0\u3000"))
+            blocks.append((text.count("\n", 0, pos + lead) + 1, stripped))
+        if m:
+            pos = m.end() - 1  # keep the newline that starts the next block's line count
+    return blocks
+
+
+def _normal(s: str) -> str:
+    return " ".join(s.split())
+
+
+def parse(text: str) -> tuple[list[Paragraph], dict[str, str]]:
+    """Classify the blocks of a decoded text; return paragraphs and header metadata."""
+    header: dict[str, str] = {}
+    paragraphs: list[Paragraph] = []
+    in_header = True
+    blocks = split_blocks(text)
+    while blocks:
+        line, block = blocks.pop(0)
+        if CHROME.match(block):
+            continue
+        if not paragraphs:
+            first, *rest = block.split("\n")
+            if rest and all(_is_header(r.strip(" \t\u00a0")) for r in rest):
+                # A header line glued to the headline: a paragraph of its own.
+                block = first.strip()
+                blocks[:0] = [(line + i, r.strip(" \t\u00a0")) for i, r in enumerate(rest, 1)]
+            m = DATE_PREFIX.match(block)
+            if m:
+                header["published"], block = m.group(1), m.group(2).strip()
+            header["title"] = _normal(block)
+            paragraphs.append(Paragraph("title", block, line))
+            continue
+        if paragraphs[0].kind == "title" and _normal(block) == header.get("title"):
+            paragraphs[0].repeat_count += 1
+            continue
+        kind = _classify(block, header, in_header)
+        if kind == "caption":
+            twin = next((p for p in paragraphs if p.kind == "caption" and p.text == block), None)
+            if twin:
+                twin.repeat_count += 1
+                continue
+        if kind == "body":
+            in_header = False
+            m = DATELINE.match(block)
+            if m:
+                header.setdefault("outlet", _outlet(m.group("outlet")))
+        paragraphs.append(Paragraph(kind, block, line))
+    return paragraphs, header
+
+
+def _is_header(line: str) -> bool:
+    return bool(BYLINE.match(line) or SOURCE_LINE.match(line) or DOTTED_DATE.match(line))
+
+
+def _classify(block: str, header: dict[str, str], in_header: bool) -> str:
+    if CAPTION.search(block):
+        return "caption"
+    if NOTE.match(block):
+        m = EDITOR.match(block)
+        if m:
+            header["editor"] = m.group("editor")
+        return "note"
+    if in_header and "\n" not in block:
+        m = BYLINE.match(block)
+        if m:
+            header["author"] = m.group("author")
+            if m.group("outlet"):
+                header["outlet"] = _outlet(m.group("outlet"))
+            if m.group("source"):
+                header["outlet"] = _outlet(m.group("source"))
+            if m.group("updated"):
+                header["published"] = m.group("updated")
+            if m.group("date"):
+                parsed = _english_date(m.group("date"))
+                if parsed:
+                    header.setdefault("published", parsed)
+            return "byline"
+        m = SOURCE_LINE.match(block)
+        if m:
+            if m.group("source"):
+                header["outlet"] = _outlet(m.group("source"))
+            if m.group("updated"):
+                header["published"] = m.group("updated")
+            return "byline"
+        m = DOTTED_DATE.match(block)
+        if m:
+            y, mo, d = (int(g) for g in m.groups())
+            try:
+                header["published"] = dt.date(y, mo, d).isoformat()
+            except ValueError:
+                pass
+            return "byline"
+    return "body"
+
+
+def _outlet(name: str) -> str:
+    return OUTLET_NAMES.get(name.strip().lower(), name.strip())
+
+
+def _english_date(s: str) -> str | None:
+    for fmt in ("%B %d, %Y", "%b. %d, %Y", "%b %d, %Y"):
+        try:
+            return dt.datetime.strptime(s, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def assemble_text(paragraphs: list[Paragraph]) -> str:
+    parts, pos = [], 0
+    for p in paragraphs:
+        if parts:
+            pos += 2
+        p.char_start, p.char_end = pos, pos + len(p.text)
+        parts.append(p.text)
+        pos = p.char_end
+    return "\n\n".join(parts)
+
+
+# ---------------------------------------------------------------- articles
+
+def ingest(sources_dir: Path, problems: Problems) -> list[Article]:
+    """Read and clean every source; problems are collected, not raised."""
+    articles = []
+    manifest = _display(sources_dir / MANIFEST)
+    for src in read_manifest(sources_dir, problems):
+        path = sources_dir / src.file
+        name = _display(path)
+        try:
+            src.raw = path.read_bytes()
+        except FileNotFoundError:
+            problems.add(manifest, src.line, "file", f"{src.file!r} does not exist")
+            continue
+        except OSError as e:
+            problems.add(name, None, "file", f"cannot read: {e.strerror}")
+            continue
+        sha = hashlib.sha256(src.raw).hexdigest()
+        if src.meta.get("sha256") and src.meta["sha256"] != sha:
+            problems.add(manifest, src.line, "sha256",
+                         f"{src.file} has sha256 {sha}, the manifest recorded "
+                         f"{src.meta['sha256']}: the text changed since it was added")
+        text = decode(src.raw, name, problems)
+        if text is None:
+            continue
+        paragraphs, header = parse(text)
+        meta = _merge(src, header, manifest, problems)
+        if meta is None:
+            continue
+        articles.append(Article(
+            article_id=src.file.removesuffix(".txt"),
+            title=meta["title"],
+            outlet=meta.get("outlet") or None,
+            author=meta.get("author") or None,
+            published=dt.date.fromisoformat(meta["published"]),
+            url=meta.get("url") or None,
+            genre=meta.get("genre") or "news",
+            language=meta.get("language") or "en",
+            editor=header.get("editor"),
+            source_file=f"sources/{src.file}",
+            source_sha256=sha,
+            text=assemble_text(paragraphs),
+            paragraphs=paragraphs,
+        ))
+    return sorted(articles, key=lambda a: a.article_id)
+
+
+def _merge(src: Source, header: dict[str, str], manifest: str,
+           problems: Problems) -> dict[str, str] | None:
+    meta = dict(src.meta)
+    stated = header.get("published")
+    if stated and meta.get("published") and stated != meta["published"]:
+        problems.add(manifest, src.line, "published",
+                     f"{meta['published']} but the text of {src.file} says {stated}")
+    for key in ("title", "outlet", "author"):
+        if not meta.get(key) and header.get(key):
+            meta[key] = header[key]
+    if not meta.get("title"):
+        problems.add(manifest, src.line, "title", "no title in the manifest or the text")
+    if not meta.get("published") or _parse_date(meta["published"]) is None:
+        return None
+    return meta if meta.get("title") else None
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _line_of(raw: bytes, offset: int) -> int:
+    return raw.count(b"\n", 0, offset) + 1

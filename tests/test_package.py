@@ -1,0 +1,138 @@
+"""The published package: reproducible, valid, hash-stamped, typed, CSV = Parquet."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import subprocess
+import sys
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from build_dataset.models import BY_NAME, TABLES
+from build_dataset.publish import extra_schema_files
+from build_dataset.schema import arrow_schema, columns, json_schema, table_schema
+
+PUBLISHED_DIRS = ("data", "schema")
+
+
+def published_files(folder):
+    files = {"datapackage.json"}
+    for d in PUBLISHED_DIRS:
+        files |= {f"{d}/{p.name}" for p in (folder / d).iterdir() if p.is_file()}
+    return files
+
+
+def test_rebuild_reproduces_committed_files_byte_for_byte(root, rebuilt):
+    committed, fresh = published_files(root), published_files(rebuilt)
+    assert committed == fresh
+    for rel in sorted(committed):
+        assert (root / rel).read_bytes() == (rebuilt / rel).read_bytes(), rel
+
+
+def test_frictionless_validate_says_valid(root):
+    exe = [sys.executable, "-m", "frictionless", "validate", "--json", "datapackage.json"]
+    proc = subprocess.run(exe, cwd=root, capture_output=True, text=True)
+    report = json.loads(proc.stdout)
+    assert report["valid"], json.dumps(report["tasks"], indent=1)[:3000]
+    assert proc.returncode == 0
+    assert len(report["tasks"]) == len(TABLES)
+
+
+def test_every_file_has_matching_bytes_and_sha256(root):
+    desc = json.loads((root / "datapackage.json").read_text())
+    seen = 0
+    for res in desc["resources"]:
+        for entry in (res, res["parquet"]):
+            data = (root / entry["path"]).read_bytes()
+            assert entry["bytes"] == len(data), entry["path"]
+            assert entry["hash"] == "sha256:" + hashlib.sha256(data).hexdigest(), entry["path"]
+            seen += 1
+    assert seen == 2 * len(TABLES)
+
+
+def test_one_resource_per_table_with_keys(root):
+    desc = json.loads((root / "datapackage.json").read_text())
+    names = [r["name"] for r in desc["resources"]]
+    assert names == [m.table_name for m in TABLES]
+    by = {r["name"]: r for r in desc["resources"]}
+    assert by["paragraphs"]["schema"]["primaryKey"] == ["article_id", "paragraph_no"]
+    fks = by["figures"]["schema"]["foreignKeys"]
+    assert {"fields": ["article_id"], "reference": {"resource": "articles",
+                                                    "fields": ["article_id"]}} in fks
+    assert desc["version"] and desc["licenses"] and desc["sources"] and desc["contributors"]
+
+
+def _csv_value(cell: str, kind: str):
+    if cell == "":
+        return None
+    return {"integer": int, "number": float, "date": dt.date.fromisoformat,
+            "boolean": lambda s: s == "true", "list": json.loads}.get(kind, str)(cell)
+
+
+@pytest.mark.parametrize("model", TABLES, ids=lambda m: m.table_name)
+def test_csv_and_parquet_hold_the_same_rows_and_columns(root, model):
+    name = model.table_name
+    table = pq.read_table(root / "data" / f"{name}.parquet")
+    with open(root / "data" / f"{name}.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    cols = columns(model)
+    assert rows[0] == [c.name for c in cols] == table.column_names
+    assert len(rows) - 1 == table.num_rows
+    parquet_rows = table.to_pylist()
+    for cells, prow in zip(rows[1:], parquet_rows, strict=True):
+        for cell, c in zip(cells, cols, strict=True):
+            assert _csv_value(cell, c.kind) == prow[c.name], (name, c.name, cell)
+
+
+@pytest.mark.parametrize("model", TABLES, ids=lambda m: m.table_name)
+def test_parquet_uses_real_arrow_types(root, model):
+    schema = pq.read_schema(root / "data" / f"{model.table_name}.parquet")
+    assert schema.equals(arrow_schema(model), check_metadata=False)
+    for c in columns(model):
+        t = schema.field(c.name).type
+        expected = {"date": pa.date32(), "integer": pa.int64(), "number": pa.float64(),
+                    "string": pa.string()}.get(c.kind)
+        if c.kind == "enum":
+            assert pa.types.is_dictionary(t)
+        elif expected is not None:
+            assert t == expected, c.name
+
+
+def test_articles_published_is_date32(root):
+    t = pq.read_table(root / "data" / "articles.parquet")
+    assert t.schema.field("published").type == pa.date32()
+    assert pa.types.is_dictionary(t.schema.field("genre").type)
+
+
+def test_schema_folder_and_descriptor_do_not_drift_from_models(root):
+    desc = json.loads((root / "datapackage.json").read_text())
+    by = {r["name"]: r for r in desc["resources"]}
+    for model in TABLES:
+        name = model.table_name
+        assert by[name]["schema"] == table_schema(model), name
+        on_disk = json.loads((root / "schema" / f"{name}.schema.json").read_text())
+        assert on_disk == json_schema(model), name
+        on_disk = json.loads((root / "schema" / f"{name}.tableschema.json").read_text())
+        assert on_disk == table_schema(model), name
+    for fname, content in extra_schema_files().items():
+        assert json.loads((root / "schema" / fname).read_text()) == content
+
+
+def test_every_field_has_a_description():
+    for model in TABLES:
+        for c in columns(model):
+            assert len(c.description) > 5, f"{model.table_name}.{c.name}"
+        assert table_schema(model)["fields"]
+
+
+def test_rows_are_sorted_by_primary_key(root):
+    for name, model in BY_NAME.items():
+        rows = pq.read_table(root / "data" / f"{name}.parquet").to_pylist()
+        keys = [tuple(r[k] for k in model.primary_key) for r in rows]
+        assert keys == sorted(keys), name
+        assert len(set(keys)) == len(keys), name
