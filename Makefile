@@ -11,7 +11,8 @@ export SOURCE_DATE_EPOCH := 0
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: requirements.lock pyproject.toml | $(PY)
+# __init__.py holds the version: reinstall so the package metadata follows a release
+$(VENV)/.installed: requirements.lock pyproject.toml src/build_dataset/__init__.py | $(PY)
 	$(PIP) install -r requirements.lock
 	$(PIP) install --no-deps --no-build-isolation -e .
 	@touch $@
@@ -24,17 +25,20 @@ $(VENV)/.dev-installed: requirements-dev.lock $(VENV)/.installed
 data: $(VENV)/.installed
 	$(VENV)/bin/build-dataset build
 
-## make test: lint, then the whole test suite
+## make test: lint, then the whole test suite (installs R for the R loading tests if missing)
 test: $(VENV)/.dev-installed lint
+	bash scripts/ensure-r.sh
 	$(PY) -m pytest
 
+## make lint: ruff check and ruff format --check (configured in pyproject.toml)
+LINTED := $(wildcard src tests bench)
 lint: $(VENV)/.dev-installed
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
 
 format: $(VENV)/.dev-installed
-	$(VENV)/bin/ruff check --fix src tests bench
-	$(VENV)/bin/ruff format src tests bench
+	$(VENV)/bin/ruff check --fix $(LINTED)
+	$(VENV)/bin/ruff format $(LINTED)
 
 bench: $(VENV)/.dev-installed
 	$(PIP) install -r bench/requirements.txt

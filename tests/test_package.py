@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from build_dataset.docs import DOC_FILES
 from build_dataset.models import BY_NAME, TABLES
 from build_dataset.publish import extra_schema_files
 from build_dataset.schema import arrow_schema, columns, json_schema, table_schema
@@ -24,7 +25,8 @@ def published_files(folder):
     files = {"datapackage.json"}
     for d in PUBLISHED_DIRS:
         files |= {f"{d}/{p.name}" for p in (folder / d).iterdir() if p.is_file()}
-    return files
+    # docs/ also holds hand-written pages: only the generated ones are published files
+    return files | {rel for rel in DOC_FILES if (folder / rel).is_file()}
 
 
 def test_rebuild_reproduces_committed_files_byte_for_byte(root, rebuilt):

@@ -6,3 +6,7 @@ datapackage.json and CITATION.cff; `build-dataset release` rewrites them.
 
 __version__ = "0.1.0"
 __release_date__ = "2026-11-22"
+
+# build_dataset.load("figures") -> pandas DataFrame; load.py imports only the standard
+# library, pandas and pyarrow are imported when it is called.
+from build_dataset.load import load as load  # noqa: E402

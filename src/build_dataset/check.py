@@ -118,13 +118,12 @@ def _check_spans(model: type[Table], table: pa.Table, articles: pa.Table) -> lis
 def validate_package(folder) -> list[Problem]:
     """Check a package folder: descriptor, every file's bytes and sha256, the CSV and
     Parquet twins agree, schemas match the models, and every table rule above."""
-    import io
     import json
     from pathlib import Path
 
     import pyarrow.parquet as pq
 
-    from build_dataset.publish import sha256_file, write_csv
+    from build_dataset.publish import csv_bytes, sha256_file
     from build_dataset.schema import arrow_schema, table_schema
 
     folder = Path(folder)
@@ -180,21 +179,10 @@ def validate_package(folder) -> list[Problem]:
                                     "Arrow schema differs from the models'"))
             continue
         tables[name] = table
-        buf = io.BytesIO()
-        write_csv(table, model, _Sink(buf))
-        if buf.getvalue() != (folder / res["path"]).read_bytes():
+        if csv_bytes(table, model) != (folder / res["path"]).read_bytes():
             problems.append(Problem(res["path"], None, "rows",
                                     f"CSV and Parquet of {name} hold different rows"))
     if len(tables) == len(BY_NAME):
         problems += check_tables(tables)
     return problems
 
-
-class _Sink:
-    """A path-like that `write_csv` can write bytes to, kept in memory."""
-
-    def __init__(self, buf):
-        self.buf = buf
-
-    def write_bytes(self, data: bytes) -> None:
-        self.buf.write(data)

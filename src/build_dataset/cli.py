@@ -7,6 +7,7 @@ differ), 2 usage error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import traceback
@@ -41,15 +42,20 @@ def _sources(args) -> tuple[Path, Path | None]:
 
 def cmd_build(args) -> int:
     from build_dataset.pipeline import build
+    from build_dataset.progress import Progress
 
     sources, annotations = _sources(args)
     out = args.out or (repo_root() if args.sources is None else None)
     if out is None:
         print("build-dataset build: --out is required with --sources", file=sys.stderr)
         return 2
-    result = build(sources, out, annotations)
-    counts = ", ".join(f"{n} {t.num_rows}" for n, t in result.tables.items())
-    print(f"built {out}: {counts}", file=sys.stderr)
+    with Progress("extracting", "articles") as progress:  # silent unless stderr is a tty
+        result = build(sources, out, annotations, progress=progress, use_cache=not args.no_cache)
+    if result.skipped:
+        print(f"{out}: up to date (inputs and code unchanged, files intact)", file=sys.stderr)
+    else:
+        counts = ", ".join(f"{n} {t.num_rows}" for n, t in result.tables.items())
+        print(f"built {out}: {counts}", file=sys.stderr)
     if result.audit:
         print(f"{len(result.audit)} automatic candidates not yet curated "
               "(see `build-dataset audit`)", file=sys.stderr)
@@ -98,6 +104,8 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build the package (default command)")
     _add_build_args(b)
     b.add_argument("--out", type=Path, help="output folder (default: the repository)")
+    b.add_argument("--no-cache", action="store_true",
+                   help="rebuild even when inputs and code are unchanged")
     b.set_defaults(func=cmd_build)
 
     a = sub.add_parser("audit", help="list automatic candidates no annotation covers")
@@ -113,6 +121,10 @@ def parser() -> argparse.ArgumentParser:
 
     for extra in _extra_commands():
         extra(sub)
+    for command in sub.choices.values():  # `--debug` also after the command
+        with contextlib.suppress(argparse.ArgumentError):  # unless it has one already
+            command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                                 help="show tracebacks")
     return p
 
 

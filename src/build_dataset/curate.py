@@ -229,6 +229,27 @@ class Loaded:
         return self.lines.get(tuple(path))
 
 
+class Loader(yaml.SafeLoader):
+    """The safe loader, stricter: a key given twice in one mapping is an error (PyYAML
+    would keep the last), and dates stay text for Pydantic to parse, so that 2024-02-30
+    is reported with its line like any other bad value."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                if key.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key {key.value!r}", key.start_mark)
+                seen.add(key.value)
+        return super().construct_mapping(node, deep)
+
+
+Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
 def load_file(path: Path, model: type[Ann], name: str, problems: Problems) -> Loaded | None:
     try:
         raw = path.read_bytes()
@@ -238,8 +259,8 @@ def load_file(path: Path, model: type[Ann], name: str, problems: Problems) -> Lo
                      f"not valid UTF-8 at byte {e.start}")
         return None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader
+        node = yaml.compose(text, Loader=Loader)
+        data = yaml.load(text, Loader=Loader)  # noqa: S506 - a SafeLoader
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
@@ -348,9 +369,9 @@ def _span_id(article_id: str, start: int, end: int) -> str:
 class Merger:
     """Lays the annotations over the automatic candidates; collects problems."""
 
-    def __init__(self, articles, extractions, ann: Annotations, problems: Problems):
+    def __init__(self, articles, candidates, ann: Annotations, problems: Problems):
         self.articles = {a.article_id: a for a in articles}
-        self.extractions = extractions  # article_id -> Extraction
+        self.candidates = candidates  # kind (dates, figures, names, quotes) -> rows
         self.ann = ann
         self.problems = problems
         self.entities: dict[str, dict] = {}
@@ -485,21 +506,21 @@ class Merger:
     def figure_rows(self) -> list[dict]:
         anns = self._pointers("figures.yaml", "figures")
         rows = []
-        for aid, ex in self.extractions.items():
-            for f in ex.figures:
-                k = (aid, f.char_start, f.char_end)
-                row = {"figure_id": _span_id(*k), "article_id": aid, "value": f.value,
-                       "value_text": f.value_text, "qualifier": f.qualifier, "kind": f.kind,
-                       "unit": f.unit, "measure": None, "subject_id": None, "event_id": None,
-                       "as_of": None, "as_of_precision": None, "char_start": f.char_start,
-                       "char_end": f.char_end, "status": "auto", "note": None}
-                hit = anns.pop(k, None)
-                if hit:
-                    self._apply_figure(row, *hit)
-                else:
-                    self.audit.append({"table": "figures", "article": aid,
-                                       "evidence": f.value_text, "start": f.char_start})
-                rows.append(row)
+        for f in self.candidates["figures"]:
+            aid = f["article_id"]
+            k = (aid, f["char_start"], f["char_end"])
+            row = {"figure_id": _span_id(*k), "article_id": aid, "value": f["value"],
+                   "value_text": f["value_text"], "qualifier": f["qualifier"], "kind": f["kind"],
+                   "unit": f["unit"], "measure": None, "subject_id": None, "event_id": None,
+                   "as_of": None, "as_of_precision": None, "char_start": f["char_start"],
+                   "char_end": f["char_end"], "status": "auto", "note": None}
+            hit = anns.pop(k, None)
+            if hit:
+                self._apply_figure(row, *hit)
+            else:
+                self.audit.append({"table": "figures", "article": aid,
+                                   "evidence": f["value_text"], "start": f["char_start"]})
+            rows.append(row)
         for (aid, s, e), (i, a) in anns.items():  # figures the extractor missed
             if None in (a.value, a.qualifier, a.kind) and not a.dismissed:
                 self._bad("figures.yaml", ("figures", i, "evidence"),
@@ -532,28 +553,28 @@ class Merger:
     def date_rows(self) -> list[dict]:
         anns = self._pointers("dates.yaml", "dates")
         rows = []
-        for aid, ex in self.extractions.items():
-            for d in ex.dates:
-                k = (aid, d.char_start, d.char_end)
-                row = {"mention_id": _span_id(*k), "article_id": aid, "text": d.text,
-                       "char_start": d.char_start, "char_end": d.char_end,
-                       "value_start": d.value_start, "value_end": d.value_end,
-                       "precision": d.precision, "resolution": d.resolution,
-                       "status": "auto", "note": None}
-                hit = anns.pop(k, None)
-                if hit:
-                    i, a = hit
-                    if a.dismissed:
-                        row.update(status="dismissed", note=a.dismissed)
-                    else:
-                        if a.precision:
-                            row.update(value_start=a.value_start, value_end=a.value_end,
-                                       precision=a.precision)
-                        row.update(status="curated", note=a.note)
+        for d in self.candidates["dates"]:
+            aid = d["article_id"]
+            k = (aid, d["char_start"], d["char_end"])
+            row = {"mention_id": _span_id(*k), "article_id": aid, "text": d["text"],
+                   "char_start": d["char_start"], "char_end": d["char_end"],
+                   "value_start": d["value_start"], "value_end": d["value_end"],
+                   "precision": d["precision"], "resolution": d["resolution"],
+                   "status": "auto", "note": None}
+            hit = anns.pop(k, None)
+            if hit:
+                i, a = hit
+                if a.dismissed:
+                    row.update(status="dismissed", note=a.dismissed)
                 else:
-                    self.audit.append({"table": "date_mentions", "article": aid,
-                                       "evidence": d.text, "start": d.char_start})
-                rows.append(row)
+                    if a.precision:
+                        row.update(value_start=a.value_start, value_end=a.value_end,
+                                   precision=a.precision)
+                    row.update(status="curated", note=a.note)
+            else:
+                self.audit.append({"table": "date_mentions", "article": aid,
+                                   "evidence": d["text"], "start": d["char_start"]})
+            rows.append(row)
         for (aid, s, e), (i, a) in anns.items():
             if a.precision is None:
                 self._bad("dates.yaml", ("dates", i, "evidence"), "no automatic date has this "
@@ -568,17 +589,17 @@ class Merger:
 
     def quote_rows(self) -> list[dict]:
         rows, by_article = [], {}
-        for aid, ex in self.extractions.items():
-            for q in ex.quotes:
-                speaker = q.speaker_entity_id
-                if speaker is None and q.speaker_name:
-                    speaker = self._auto_entity(q.speaker_name, "person")
-                row = {"quote_id": _span_id(aid, q.char_start, q.char_end), "article_id": aid,
-                       "speaker_id": speaker, "text": q.text, "char_start": q.char_start,
-                       "char_end": q.char_end, "event_id": None, "status": "auto",
-                       "note": None}
-                rows.append(row)
-                by_article.setdefault(aid, []).append(row)
+        for q in self.candidates["quotes"]:
+            aid = q["article_id"]
+            speaker = q["speaker_entity_id"]
+            if speaker is None and q["speaker_name"]:
+                speaker = self._auto_entity(q["speaker_name"], "person")
+            row = {"quote_id": _span_id(aid, q["char_start"], q["char_end"]), "article_id": aid,
+                   "speaker_id": speaker, "text": q["text"], "char_start": q["char_start"],
+                   "char_end": q["char_end"], "event_id": None, "status": "auto",
+                   "note": None}
+            rows.append(row)
+            by_article.setdefault(aid, []).append(row)
         for i, a in self.ann.items("quotes.yaml", "quotes"):
             path = ("quotes", i)
             span = self._locate("quotes.yaml", path, a)
@@ -613,25 +634,25 @@ class Merger:
                 self._entity_ref("names.yaml", ("names", i, "entity"), a.entity)
             names[(a.article, a.text)] = (i, a)
         rows = []
-        for aid, ex in self.extractions.items():
-            for n in ex.names:
-                eid, status = n.entity_id, "curated"
-                if eid is None:
-                    hit = names.get((aid, n.text)) or names.get((None, n.text))
-                    if hit:
-                        used.add(hit[0])
-                        if hit[1].dismissed:
-                            continue
-                        eid = hit[1].entity
-                    else:
-                        eid, status = self._auto_entity(n.text, n.entity_type), "auto"
-                        self.audit.append({"table": "mentions", "article": aid,
-                                           "evidence": n.text, "start": n.char_start})
-                if eid not in self.entities:
-                    continue
-                rows.append({"mention_id": _span_id(aid, n.char_start, n.char_end),
-                             "entity_id": eid, "article_id": aid, "char_start": n.char_start,
-                             "char_end": n.char_end, "text": n.text, "status": status})
+        for n in self.candidates["names"]:
+            aid = n["article_id"]
+            eid, status = n["entity_id"], "curated"
+            if eid is None:
+                hit = names.get((aid, n["text"])) or names.get((None, n["text"]))
+                if hit:
+                    used.add(hit[0])
+                    if hit[1].dismissed:
+                        continue
+                    eid = hit[1].entity
+                else:
+                    eid, status = self._auto_entity(n["text"], n["entity_type"]), "auto"
+                    self.audit.append({"table": "mentions", "article": aid,
+                                       "evidence": n["text"], "start": n["char_start"]})
+            if eid not in self.entities:
+                continue
+            rows.append({"mention_id": _span_id(aid, n["char_start"], n["char_end"]),
+                         "entity_id": eid, "article_id": aid, "char_start": n["char_start"],
+                         "char_end": n["char_end"], "text": n["text"], "status": status})
         for i, a in self.ann.items("names.yaml", "names"):
             if i not in used:
                 self._bad("names.yaml", ("names", i, "text"),
@@ -639,9 +660,9 @@ class Merger:
         return rows
 
 
-def curate(articles, extractions, ann: Annotations, problems: Problems):
+def curate(articles, candidates, ann: Annotations, problems: Problems):
     """Return (rows per table name, audit list) for every table curation feeds."""
-    m = Merger(articles, extractions, ann, problems)
+    m = Merger(articles, candidates, ann, problems)
     m.entity_rows()
     rows = m.event_rows()
     rows["figures"] = m.figure_rows()

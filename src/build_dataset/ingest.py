@@ -1,6 +1,8 @@
 """Ingest: read sources.csv and the raw texts, clean them, split and classify paragraphs.
 
-The raw file is decoded as UTF-8 (a BOM is dropped, CRLF and CR become LF), split into
+The raw file is decoded as UTF-8 (a BOM is dropped, CRLF and CR become LF: one policy for
+every text, so the same article shipped with other line endings gives the same text and
+offsets; `source_sha256` stays the hash of the raw bytes as shipped), split into
 blocks at blank lines, stripped of site chrome, and classified. The cleaned text is the
 kept paragraphs joined by one blank line; every offset in the package points into it.
 Header lines the builder can read (" date 2025-04-29 …" prefixes, "By …" bylines,
@@ -106,6 +108,9 @@ class Article:
 def read_manifest(sources_dir: Path, problems: Problems) -> list[Source]:
     path = sources_dir / MANIFEST
     name = _display(path)
+    if not sources_dir.is_dir():
+        problems.add(_display(sources_dir), None, "folder", "does not exist or is not a folder")
+        return []
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -127,7 +132,8 @@ def read_manifest(sources_dir: Path, problems: Problems) -> list[Source]:
             problems.add(name, 1, col, "required column missing")
     for col in header:
         if col not in KNOWN_COLUMNS:
-            problems.add(name, 1, col, f"unknown column (known: {', '.join(KNOWN_COLUMNS)})")
+            problems.add(name, 1, col or "header",
+                         f"unknown column {col!r} (known: {', '.join(KNOWN_COLUMNS)})")
     if problems:
         return []
     rows: list[Source] = []
@@ -340,6 +346,7 @@ def ingest(sources_dir: Path, problems: Problems) -> list[Article]:
     """Read and clean every source; problems are collected, not raised."""
     articles = []
     manifest = _display(sources_dir / MANIFEST)
+    shipped: dict[str, Source] = {}  # sha256 -> first source with those bytes
     for src in read_manifest(sources_dir, problems):
         path = sources_dir / src.file
         name = _display(path)
@@ -356,10 +363,18 @@ def ingest(sources_dir: Path, problems: Problems) -> list[Article]:
             problems.add(manifest, src.line, "sha256",
                          f"{src.file} has sha256 {sha}, the manifest recorded "
                          f"{src.meta['sha256']}: the text changed since it was added")
+        first = shipped.setdefault(sha, src)
+        if first is not src:
+            problems.add(manifest, src.line, "file", f"{src.file} has the same bytes as "
+                         f"{first.file} (line {first.line}): a source listed twice")
+            continue
         text = decode(src.raw, name, problems)
         if text is None:
             continue
         paragraphs, header = parse(text)
+        if not paragraphs:
+            problems.add(name, None, "text", "no text left once site chrome is removed")
+            continue
         meta = _merge(src, header, manifest, problems)
         if meta is None:
             continue

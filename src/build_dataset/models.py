@@ -48,7 +48,7 @@ EVENT_TYPES = {
     "holiday": "A public holiday or commemorative day.",
 }
 DATE_PRECISIONS = {
-    "day": "The interval is one day.",
+    "day": "Day-accurate: from the first to the last day named (one day for a single date).",
     "month": "The interval is a calendar month (first to last day).",
     "year": "The interval is a calendar year (January 1 to December 31).",
 }
@@ -87,6 +87,8 @@ PARTICIPANT_ROLES = {
     "subject": "The organization or person the event is about.",
     "author": "Wrote the published text.",
     "interlocutor": "Was spoken with in a talk.",
+    "visitor": "Visited or inspected a place (a leader on an inspection tour).",
+    "publisher": "Published the text.",
 }
 
 

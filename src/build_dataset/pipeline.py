@@ -2,11 +2,21 @@
 
 Each stage collects the problems it finds; the build stops after the first stage that
 found any, so every problem of a stage is reported at once and nothing is published.
+
+Extraction runs as a pure function from a batch of articles to Arrow record batches of
+candidates (`extract_batch`), so it can run in a process pool here, or unchanged on a
+distributed engine. A build whose inputs and code are unchanged since the last build of
+the same output folder, and whose published files are intact, is skipped.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pyarrow as pa
@@ -18,13 +28,99 @@ from build_dataset.errors import BuildFailed, Problems
 from build_dataset.extract import Gazetteer, extract
 from build_dataset.models import BY_NAME
 
+BATCH_SIZE = 100  # articles per extraction task
+POOL_THRESHOLD = 400  # below this many articles, extract in-process
+CACHE_FILE = ".cache/build-fingerprint.json"
+
+CANDIDATE_TYPES = {  # Extraction attribute -> Arrow types of its candidate dataclass fields
+    "dates": {"char_start": pa.int64(), "char_end": pa.int64(), "text": pa.string(),
+              "value_start": pa.date32(), "value_end": pa.date32(), "precision": pa.string(),
+              "resolution": pa.string()},
+    "figures": {"char_start": pa.int64(), "char_end": pa.int64(), "value_text": pa.string(),
+                "value": pa.float64(), "qualifier": pa.string(), "kind": pa.string(),
+                "unit": pa.string()},
+    "names": {"char_start": pa.int64(), "char_end": pa.int64(), "text": pa.string(),
+              "entity_type": pa.string(), "entity_id": pa.string()},
+    "quotes": {"char_start": pa.int64(), "char_end": pa.int64(), "text": pa.string(),
+               "speaker_name": pa.string(), "speaker_entity_id": pa.string(),
+               "speaker_char_start": pa.int64(), "speaker_char_end": pa.int64()},
+}
+
 
 @dataclass
 class Result:
-    tables: dict[str, pa.Table]
+    tables: dict[str, pa.Table] | None
     audit: list[dict]
     files: list[str]
+    skipped: bool = False
 
+
+# ---------------------------------------------------------------- extract (pure, batchable)
+
+@lru_cache(maxsize=4)
+def _gazetteer(entries_json: str) -> Gazetteer:
+    return Gazetteer.from_entities(json.loads(entries_json))
+
+
+def extract_batch(batch: pa.RecordBatch, gazetteer_json: str) -> dict[str, pa.RecordBatch]:
+    """Articles (article_id, text, published) -> one record batch of candidates per kind,
+    each with an `article_id` column. Pure: same inputs, same outputs."""
+    gazetteer = _gazetteer(gazetteer_json)
+    columns: dict[str, dict[str, list]] = {
+        kind: {"article_id": [], **{f: [] for f in types}}
+        for kind, types in CANDIDATE_TYPES.items()}
+    for aid, text, published in zip(batch.column("article_id").to_pylist(),
+                                    batch.column("text").to_pylist(),
+                                    batch.column("published").to_pylist(), strict=True):
+        ex = extract(text, published, gazetteer)
+        for kind, types in CANDIDATE_TYPES.items():
+            cols = columns[kind]
+            for cand in getattr(ex, kind):
+                cols["article_id"].append(aid)
+                for f in types:
+                    cols[f].append(getattr(cand, f))
+    return {kind: pa.record_batch(
+        [pa.array(columns[kind]["article_id"], pa.string()),
+         *(pa.array(columns[kind][f], t) for f, t in types.items())],
+        names=["article_id", *types]) for kind, types in CANDIDATE_TYPES.items()}
+
+
+def _article_batches(articles: list[ingest.Article]) -> list[pa.RecordBatch]:
+    return [pa.record_batch({
+        "article_id": pa.array([a.article_id for a in chunk], pa.string()),
+        "text": pa.array([a.text for a in chunk], pa.string()),
+        "published": pa.array([a.published for a in chunk], pa.date32()),
+    }) for chunk in (articles[i:i + BATCH_SIZE] for i in range(0, len(articles), BATCH_SIZE))]
+
+
+def extract_all(articles: list[ingest.Article], gazetteer_entries: list,
+                progress=None) -> dict[str, list[dict]]:
+    """Candidates of every article, grouped by kind, as rows (dicts) in article order."""
+    gjson = json.dumps(gazetteer_entries, ensure_ascii=False, sort_keys=True)
+    batches = _article_batches(articles)
+    workers = min(os.cpu_count() or 1, len(batches))
+    out: dict[str, list[dict]] = {kind: [] for kind in CANDIDATE_TYPES}
+    done = 0
+
+    def collect(result):
+        nonlocal done
+        for kind, rb in result.items():
+            out[kind].extend(rb.to_pylist())
+        done += 1
+        if progress:
+            progress(min(done * BATCH_SIZE, len(articles)), len(articles))
+
+    if len(articles) >= POOL_THRESHOLD and workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for result in pool.map(extract_batch, batches, [gjson] * len(batches)):
+                collect(result)
+    else:
+        for b in batches:
+            collect(extract_batch(b, gjson))
+    return out
+
+
+# ---------------------------------------------------------------- assemble
 
 def article_rows(articles: list[ingest.Article]) -> dict[str, list[dict]]:
     arts, paras = [], []
@@ -43,15 +139,15 @@ def article_rows(articles: list[ingest.Article]) -> dict[str, list[dict]]:
     return {"articles": arts, "paragraphs": paras}
 
 
-def make_tables(sources: Path, annotations: Path | None) -> tuple[dict[str, pa.Table], list]:
+def make_tables(sources: Path, annotations: Path | None,
+                progress=None) -> tuple[dict[str, pa.Table], list]:
     """Run every stage up to `check`; raise BuildFailed with all problems of a stage."""
     problems = Problems()
     articles = ingest.ingest(sources, problems)
     ann = curate.load(annotations, problems, display=ingest._display)
     problems.raise_if_any()
-    gazetteer = Gazetteer.from_entities(curate.gazetteer_entries(ann))
-    extractions = {a.article_id: extract(a.text, a.published, gazetteer) for a in articles}
-    rows, audit = curate.curate(articles, extractions, ann, problems)
+    candidates = extract_all(articles, curate.gazetteer_entries(ann), progress)
+    rows, audit = curate.curate(articles, candidates, ann, problems)
     problems.raise_if_any()
     rows.update(article_rows(articles))
     tables = {name: table_from_rows(model, rows.get(name, [])) for name, model in BY_NAME.items()}
@@ -61,9 +157,48 @@ def make_tables(sources: Path, annotations: Path | None) -> tuple[dict[str, pa.T
     return tables, audit
 
 
-def build(sources: Path, out: Path, annotations: Path | None) -> Result:
-    from build_dataset.publish import publish
+# ---------------------------------------------------------------- build (with skip cache)
 
-    tables, audit = make_tables(sources, annotations)
+def fingerprint(sources: Path, annotations: Path | None) -> str:
+    """Hash of everything a build reads: the builder's code, the sources, the annotations."""
+    h = hashlib.sha256()
+    code = Path(__file__).parent
+    inputs = sorted(code.rglob("*.py"))
+    inputs += sorted(p for p in sources.iterdir() if p.is_file())
+    if annotations is not None and annotations.is_dir():
+        inputs += sorted(p for p in annotations.iterdir() if p.is_file())
+    for p in inputs:
+        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _intact(out: Path, recorded: dict) -> bool:
+    from build_dataset.publish import sha256_file
+
+    files = recorded.get("files", {})
+    return bool(files) and all(
+        (out / rel).is_file() and sha256_file(out / rel) == digest
+        for rel, digest in files.items())
+
+
+def build(sources: Path, out: Path, annotations: Path | None, progress=None,
+          use_cache: bool = True) -> Result:
+    from build_dataset.publish import publish, sha256_file
+
+    stamp = out / CACHE_FILE
+    key = fingerprint(sources, annotations) if sources.is_dir() else None
+    if use_cache and key and stamp.is_file():
+        try:
+            recorded = json.loads(stamp.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            recorded = {}
+        if recorded.get("fingerprint") == key and _intact(out, recorded):
+            return Result(None, recorded.get("audit", []), sorted(recorded["files"]), True)
+    tables, audit = make_tables(sources, annotations, progress)
     files = publish(tables, out)
+    if key:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        record = {"fingerprint": key, "audit": audit,
+                  "files": {rel: sha256_file(out / rel) for rel in files}}
+        stamp.write_text(json.dumps(record, default=str), encoding="utf-8")
     return Result(tables, audit, files)

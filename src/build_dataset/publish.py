@@ -14,7 +14,7 @@ which `build-dataset validate` checks.
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import hashlib
 import io
 import json
@@ -23,7 +23,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
+try:
+    import fcntl
+except ImportError:  # Windows: no lock
+    fcntl = None
+
 import pyarrow as pa
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 import build_dataset
@@ -31,6 +37,8 @@ from build_dataset.models import TABLES
 from build_dataset.schema import columns, json_schema, table_schema
 
 NAME = "acftu-discourse"
+STAGE_PREFIX = ".build-"  # staging folders inside the output folder
+LOCK_FILE = ".cache/publish.lock"
 PARQUET_OPTIONS = dict(compression="zstd", compression_level=9, version="2.6",
                        use_dictionary=True, write_statistics=True, data_page_version="1.0")
 CSV_DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True,
@@ -77,29 +85,22 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _cell(value, kind: str) -> str:
-    if value is None:
-        return ""
-    if kind == "boolean":
-        return "true" if value else "false"
-    if kind == "number":
-        return str(int(value)) if float(value).is_integer() and abs(value) < 1e16 else repr(value)
-    if kind == "list":
-        return json.dumps(value, ensure_ascii=False)
-    if kind == "date":
-        return value.isoformat()
-    return str(value)
+def csv_bytes(table: pa.Table, model) -> bytes:
+    """The CSV form of a table: Arrow's writer (RFC 4180, CRLF, strings quoted, empty cell
+    for missing); list columns are written as JSON arrays."""
+    for c in columns(model):
+        if c.kind == "list":
+            values = [None if v is None else json.dumps(v, ensure_ascii=False)
+                      for v in table.column(c.name).to_pylist()]
+            i = table.column_names.index(c.name)
+            table = table.set_column(i, c.name, pa.array(values, pa.string()))
+    buf = io.BytesIO()
+    pacsv.write_csv(table, buf, pacsv.WriteOptions(eol="\r\n", quoting_style="needed"))
+    return buf.getvalue()
 
 
 def write_csv(table: pa.Table, model, path: Path) -> None:
-    cols = columns(model)
-    data = [table.column(c.name).to_pylist() for c in cols]
-    buf = io.StringIO(newline="")
-    w = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    w.writerow([c.name for c in cols])
-    for row in zip(*data, strict=True):
-        w.writerow([_cell(v, c.kind) for v, c in zip(row, cols, strict=True)])
-    path.write_bytes(buf.getvalue().encode("utf-8"))
+    path.write_bytes(csv_bytes(table, model))
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:
@@ -110,7 +111,9 @@ def _json(obj) -> bytes:
     return (json.dumps(obj, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def descriptor(stage: Path) -> dict:
+def descriptor(stage: Path, release: tuple[str, str] | None = None) -> dict:
+    """`release` = (version, date) overrides the package's (`build-dataset release`)."""
+    version, date = release or (build_dataset.__version__, build_dataset.__release_date__)
     resources = []
     for model in TABLES:
         name = model.table_name
@@ -139,13 +142,14 @@ def descriptor(stage: Path) -> dict:
     return {
         **PACKAGE,
         "profile": "tabular-data-package",
-        "version": build_dataset.__version__,
-        "created": f"{build_dataset.__release_date__}T00:00:00Z",
+        "version": version,
+        "created": f"{date}T00:00:00Z",
         "resources": resources,
     }
 
 
-def stage_package(tables: dict[str, pa.Table], stage: Path) -> list[str]:
+def stage_package(tables: dict[str, pa.Table], stage: Path,
+                  release: tuple[str, str] | None = None) -> list[str]:
     """Write every published file under `stage`; return their relative paths."""
     (stage / "data").mkdir(parents=True)
     (stage / "schema").mkdir()
@@ -161,8 +165,11 @@ def stage_package(tables: dict[str, pa.Table], stage: Path) -> list[str]:
     for extra_name, content in extra_schema_files().items():
         (stage / "schema" / extra_name).write_bytes(_json(content))
         files.append(f"schema/{extra_name}")
-    (stage / "datapackage.json").write_bytes(_json(descriptor(stage)))
+    (stage / "datapackage.json").write_bytes(_json(descriptor(stage, release)))
     files.append("datapackage.json")
+    from build_dataset import docs  # data dictionary, dataset card, timeline (docs/)
+
+    files += docs.write(tables, stage)
     return files
 
 
@@ -173,20 +180,36 @@ def extra_schema_files() -> dict[str, dict]:
     return annotation_schemas()
 
 
-def publish(tables: dict[str, pa.Table], out: Path, checks=None) -> list[str]:
+def publish(tables: dict[str, pa.Table], out: Path, checks=None,
+            release: tuple[str, str] | None = None) -> list[str]:
     """Stage, run `checks(stage)` (which raises to abort), then swap into `out`."""
     out.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=".build-", dir=out))
-    try:
-        files = stage_package(tables, stage)
-        if checks is not None:
-            checks(stage)
-        for rel in files:
-            _fsync(stage / rel)
-        _swap(stage, out, files)
-        return files
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+    with _locked(out):
+        for stale in out.glob(STAGE_PREFIX + "*"):  # left by a build that was killed
+            shutil.rmtree(stale, ignore_errors=True)
+        stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=out))
+        try:
+            files = stage_package(tables, stage, release)
+            if checks is not None:
+                checks(stage)
+            for rel in files:
+                _fsync(stage / rel)
+            _swap(stage, out, files)
+            return files
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _locked(out: Path):
+    """One publish at a time per output folder. The lock dies with its process, so a
+    staging folder found while holding it belongs to a build that was killed."""
+    path = out / LOCK_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as f:
+        if fcntl is not None:
+            fcntl.flock(f, fcntl.LOCK_EX)
+        yield
 
 
 def _fsync(path: Path) -> None:
@@ -195,7 +218,7 @@ def _fsync(path: Path) -> None:
 
 
 def _swap(stage: Path, out: Path, files: list[str]) -> None:
-    for folder in ("data", "schema"):
+    for folder in ("data", "schema", "docs"):
         (out / folder).mkdir(exist_ok=True)
     for rel in files:
         target = out / rel
