@@ -87,7 +87,7 @@ read_acftu <- function(table, root = ".") {
   if (nrow(problems) > 0) {
     first <- problems[1, ]
     stop(resource$path, ": ", nrow(problems), " value(s) do not fit the descriptor's types; ",
-         "first at row ", first$row, ", column ", first$col, ": expected ", first$expected,
+         "first at row ", first$row, " of the file (the header is row 1), column ", first$col, ": expected ", first$expected,
          ", got '", first$actual, "'", call. = FALSE)
   }
   expected <- vapply(resource$schema$fields, function(f) f$name, character(1))

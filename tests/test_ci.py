@@ -253,7 +253,9 @@ def test_precommit_validates_the_package_when_published_files_change(hooks):
 
 
 def test_make_test_lints_before_running_the_tests():
-    proc = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True)
+    clean = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    exe = ["make", "-n", "test"]  # when run by `make test`, not the outer make's jobserver
+    proc = subprocess.run(exe, cwd=ROOT, env=clean, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
 

@@ -177,3 +177,9 @@ def test_synthetic_fixture_spans_are_real(root):
     """The synthetic rows the docs and loading tests use are valid evidence spans."""
     rows = synthetic_rows(root)
     assert rows["events"][0]["date_end"] - rows["events"][0]["date_start"] == dt.timedelta(364)
+
+
+def test_the_card_cites_like_build_dataset_cite(root, committed_docs):
+    from build_dataset.release import citation, format_citation
+
+    assert f"> {format_citation(citation(root), 'apa')}\n" in committed_docs[docs.CARD]

@@ -20,7 +20,7 @@ from build_dataset.diff import diff_packages, schema_changes
 from build_dataset.models import BY_NAME, Figure
 from build_dataset.pipeline import build
 from build_dataset.publish import sha256_file, write_csv, write_parquet
-from build_dataset.release import bump_level, bumped, changelog_text
+from build_dataset.release import bump_level, bumped, changelog_text, citation_text
 from tests.test_versions import dates, versions
 
 DATE = "2027-01-02"
@@ -308,6 +308,31 @@ def test_release_rejects_a_version_not_above_the_current(project, capsys):
     assert exit_.value.code == 2
 
 
+def test_dry_run_writes_nothing(project, capsys):
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    code, _, err = run(capsys, "release", "minor", "--root", project, "--dry-run")
+    assert code == 0 and "would release 0.2.0" in err
+    assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
+
+
+def test_citation_text_sets_only_this_work_s_version():
+    cff = (
+        'cff-version: 1.2.0\ntitle: "T"\nversion: "0.1.0"\ndate-released: "2026-11-22"\n'
+        'preferred-citation:\n  type: data\n  title: "T"\n  version: "0.1.0"\n'
+        '  year: 2026\n  date-released: "2026-11-22"\n'
+        'references:\n  - type: software\n    title: pyarrow\n    version: "26.0.1"\n'
+        "    year: 2025\n"
+    )
+    out = yaml.safe_load(citation_text(cff, "1.2.3", "2027-05-06"))
+    assert out["cff-version"] == "1.2.0"
+    assert (out["version"], out["date-released"]) == ("1.2.3", "2027-05-06")
+    pref = out["preferred-citation"]
+    assert (pref["version"], pref["date-released"], pref["year"]) == ("1.2.3", "2027-05-06", 2027)
+    assert out["references"] == [
+        {"type": "software", "title": "pyarrow", "version": "26.0.1", "year": 2025}
+    ]
+
+
 def git_blob(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
@@ -344,6 +369,8 @@ def test_first_release_writes_the_manifest_and_every_version_field(project, caps
 
     assert run(capsys, "verify", project, "--release", "1.0.0", "--root", project)[0] == 0
     assert run(capsys, "release", "1.0.0", "--root", project)[0] == 2  # exists for good
+    code, _, err = run(capsys, "release", "patch", "--root", project, "--date", "2026-12-31")
+    assert code == 2 and "before the date of release 1.0.0" in err
 
 
 def test_verify_names_every_file_that_differs(project, tmp_path, capsys):

@@ -272,6 +272,10 @@ def load_file(path: Path, model: type[Ann], name: str, problems: Problems) -> Lo
     except yaml.YAMLError as e:
         problems.add(name, None, "yaml", str(e))
         return None
+    except (ValueError, TypeError, IndexError, AttributeError, RecursionError) as e:
+        # PyYAML's constructors can fail on odd scalars ("!!int" with no value)
+        problems.add(name, None, "yaml", f"cannot be read as plain data: {type(e).__name__}")
+        return None
     lines = _lines(node) if node is not None else {}
     if data is None:
         data = {}

@@ -64,7 +64,7 @@ def read_tables(folder: Path) -> dict[str, pa.Table]:
 # ---------------------------------------------------------------- data dictionary
 
 TYPE_NOTES = {  # kind -> Table Schema type, Parquet, CSV, pandas (load), R (read_acftu), DuckDB
-    "string": ("string", "string", "text", "str", "character", "VARCHAR"),
+    "string": ("string", "string", "text", "str (object before pandas 3)", "character", "VARCHAR"),
     "enum": (
         "string + enum",
         "dictionary<int32, string>",
@@ -193,7 +193,7 @@ def data_dictionary(rows: Rows) -> str:
         "| type | Parquet | CSV | pandas (`build_dataset.load`) | R (`read_acftu`) | DuckDB |",
         "|---|---|---|---|---|---|",
     ]
-    out += ["| " + " | ".join(TYPE_NOTES[k]) + " |" for k in TYPE_NOTES if k in used]
+    out += ["| " + " | ".join(map(_cell, TYPE_NOTES[k])) + " |" for k in TYPE_NOTES if k in used]
     out += [
         "",
         "A missing value is an empty cell in CSV and a null in Parquet.",
@@ -283,29 +283,23 @@ def _statuses(rows: Rows) -> list[str]:
 
 
 def citation() -> tuple[str, str]:
-    """The plain-text and BibTeX citation of this version."""
+    """The APA and BibTeX citation of this version, formatted like `build-dataset cite`
+    (but from the package's own metadata, so that any build folder gets it)."""
     from build_dataset.publish import PACKAGE
+    from build_dataset.release import format_citation
 
     version, date = build_dataset.__version__, build_dataset.__release_date__
-    year = date[:4]
-    text = (
-        f"acftu-discourse contributors ({year}). {PACKAGE['title']} (Version {version}) "
-        f"[Data set]. {PACKAGE['homepage']}"
-    )
-    bibtex = "\n".join(
-        [
-            f"@misc{{acftu_discourse_{version.replace('.', '_')},",
-            "  author = {{acftu-discourse contributors}},",
-            f"  title = {{{{{PACKAGE['title']}}}}},",
-            f"  year = {{{year}}},",
-            f"  version = {{{version}}},",
-            f"  date = {{{date}}},",
-            f"  howpublished = {{{PACKAGE['homepage']}}},",
-            "  note = {Data set}",
-            "}",
-        ]
-    )
-    return text, bibtex
+    meta = {
+        "title": PACKAGE["title"],
+        "authors": [c["title"] for c in PACKAGE["contributors"]],
+        "version": version,
+        "date": date,
+        "year": date[:4],
+        "license": PACKAGE["licenses"][0]["name"],
+        "url": PACKAGE["homepage"],
+        "doi": None,
+    }
+    return format_citation(meta, "apa"), format_citation(meta, "bibtex")
 
 
 def dataset_card(rows: Rows) -> str:
@@ -403,7 +397,8 @@ def dataset_card(rows: Rows) -> str:
         "",
         "## How to cite",
         "",
-        "Cite the exact version you used (see also `CITATION.cff` in the repository):",
+        "Cite the exact version you used (`build-dataset cite` prints this for any "
+        "release; `CITATION.cff` in the repository says the same):",
         "",
         f"> {text}",
         "",
@@ -453,12 +448,13 @@ class _Axis:
     def __init__(self, years: set[int]):
         self.runs = _year_runs(years)
         n_years = sum(b - a + 1 for a, b in self.runs)
-        self.year_w = (PLOT_X1 - PLOT_X0 - BREAK_W * (len(self.runs) - 1)) / n_years
+        self.gap = min(BREAK_W, (PLOT_X1 - PLOT_X0) / (4 * len(self.runs)))
+        self.year_w = (PLOT_X1 - PLOT_X0 - self.gap * (len(self.runs) - 1)) / n_years
         self.starts = []
         x = PLOT_X0
         for a, b in self.runs:
             self.starts.append(x)
-            x += (b - a + 1) * self.year_w + BREAK_W
+            x += (b - a + 1) * self.year_w + self.gap
 
     def x(self, day: dt.date, end: bool = False) -> float:
         """x of the start of `day` (or of its end, `end=True`)."""
@@ -471,12 +467,12 @@ class _Axis:
         raise ValueError(f"{day} is outside the axis")
 
     def svg(self, top: float, bottom: float) -> list[str]:
-        step = next(s for s in (1, 2, 5, 10, 20, 50, 100) if s * self.year_w >= 34)
+        step = next((s for s in (1, 2, 5, 10, 20, 50, 100) if s * self.year_w >= 34), 1000)
         out = []
         for (a, b), x0 in zip(self.runs, self.starts, strict=True):
-            if x0 > PLOT_X0:  # a gap of years left out
+            if x0 > PLOT_X0 and self.gap >= 10:  # a gap of years left out
                 out.append(
-                    f'<text x="{_f(x0 - BREAK_W / 2)}" y="{_f(top - 6)}" '
+                    f'<text x="{_f(x0 - self.gap / 2)}" y="{_f(top - 6)}" '
                     'text-anchor="middle" class="year">⋯</text>'
                 )
             for i, year in enumerate(range(a, b + 1)):
@@ -486,7 +482,7 @@ class _Axis:
                     f'<rect x="{_f(x)}" y="{_f(top)}" width="{_f(self.year_w)}" '
                     f'height="{_f(bottom - top)}" fill="{fill}"/>'
                 )
-                if year % step == 0 or a == b:  # label every `step` years, or a lone year
+                if year % step == 0 or (a == b and self.year_w >= 34):
                     out.append(
                         f'<text x="{_f(x + self.year_w / 2)}" y="{_f(top - 6)}" '
                         f'text-anchor="middle" class="year">{year}</text>'

@@ -39,6 +39,7 @@ from build_dataset.schema import columns, json_schema, table_schema
 NAME = "acftu-discourse"
 STAGE_PREFIX = ".build-"  # staging folders inside the output folder
 LOCK_FILE = ".cache/publish.lock"
+JOURNAL_FILE = ".cache/publish-journal.json"  # present only while files are being swapped
 PARQUET_OPTIONS = dict(compression="zstd", compression_level=9, version="2.6",
                        use_dictionary=True, write_statistics=True, data_page_version="1.0")
 CSV_DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True,
@@ -182,9 +183,14 @@ def extra_schema_files() -> dict[str, dict]:
 
 def publish(tables: dict[str, pa.Table], out: Path, checks=None,
             release: tuple[str, str] | None = None) -> list[str]:
-    """Stage, run `checks(stage)` (which raises to abort), then swap into `out`."""
+    """Stage, run `checks(stage)` (which raises to abort), then swap into `out`.
+
+    A build killed while staging leaves the published files untouched (its staging
+    folder is removed by the next publish). The swap itself is journaled: a build killed
+    between two renames is rolled forward by the next publish, before anything else."""
     out.mkdir(parents=True, exist_ok=True)
     with _locked(out):
+        recover(out)
         for stale in out.glob(STAGE_PREFIX + "*"):  # left by a build that was killed
             shutil.rmtree(stale, ignore_errors=True)
         stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=out))
@@ -194,10 +200,30 @@ def publish(tables: dict[str, pa.Table], out: Path, checks=None,
                 checks(stage)
             for rel in files:
                 _fsync(stage / rel)
+            journal = out / JOURNAL_FILE
+            journal.write_text(json.dumps({"stage": stage.name, "files": files}))
+            _fsync(journal)
             _swap(stage, out, files)
+            journal.unlink()
             return files
         finally:
             shutil.rmtree(stage, ignore_errors=True)
+
+
+def recover(out: Path) -> bool:
+    """Finish the swap of a publish that was killed half-way; True if there was one."""
+    journal = out / JOURNAL_FILE
+    if not journal.is_file():
+        return False
+    try:
+        record = json.loads(journal.read_text())
+        stage = out / record["stage"]
+        if stage.is_dir():
+            _swap(stage, out, record["files"])
+    except (OSError, ValueError, KeyError):
+        pass  # an unreadable journal was written before any rename: nothing to finish
+    journal.unlink()
+    return True
 
 
 @contextlib.contextmanager
@@ -221,10 +247,12 @@ def _swap(stage: Path, out: Path, files: list[str]) -> None:
     for folder in ("data", "schema", "docs"):
         (out / folder).mkdir(exist_ok=True)
     for rel in files:
-        target = out / rel
-        if target.exists() and target.read_bytes() == (stage / rel).read_bytes():
+        target, staged = out / rel, stage / rel
+        if not staged.exists():  # already moved by the interrupted swap being finished
             continue
-        os.replace(stage / rel, target)
+        if target.exists() and target.read_bytes() == staged.read_bytes():
+            continue
+        os.replace(staged, target)
     keep = set(files)
     for folder in ("data", "schema"):
         for old in (out / folder).iterdir():

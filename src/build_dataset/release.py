@@ -35,6 +35,7 @@ SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 BUMPS = ("major", "minor", "patch")
 VERSION_FILE = Path("src/build_dataset/__init__.py")
 RELEASES = Path("releases")
+OWNED_FOLDERS = ("data", "schema")  # every file in them is published (docs/ has others)
 CHANGELOG_ENTRY = re.compile(
     r"^## \[(?P<version>[^\]]+)\](?: - (?P<date>\d{4}-\d\d-\d\d))?", re.MULTILINE
 )
@@ -110,19 +111,34 @@ def write_version(root: Path, version: str, date: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def _set_keys(text: str, indent: str, values: dict[str, str]) -> str:
+    for key, value in values.items():
+        pattern = rf"^({re.escape(indent)}{key}:[ \t]*).*$"
+        text = re.sub(pattern, lambda m, v=value: m.group(1) + v, text, flags=re.MULTILINE)
+    return text
+
+
 def citation_text(text: str, version: str, date: str) -> str:
-    """CITATION.cff with every `version`, `date-released` and `year` set; nothing else
-    changes (comments and layout are kept)."""
-    for key, value in (
-        ("version", f'"{version}"'),
-        ("date-released", f'"{date}"'),
-        ("year", date[:4]),
-    ):
-        text = re.sub(rf"^([ \t]*{key}:[ \t]*).*$", rf"\g<1>{value}", text, flags=re.MULTILINE)
+    """CITATION.cff with `version` and `date-released` set at the top level and in
+    `preferred-citation` (with its `year`); nothing else changes: references to other
+    works, comments and layout are kept."""
+    text = _set_keys(text, "", {"version": f'"{version}"', "date-released": f'"{date}"'})
+    block = re.search(
+        r"^preferred-citation:[ \t]*\n((?:[ \t]+\S.*\n?|[ \t]*\n)*)", text, re.MULTILINE
+    )
+    if block:
+        indent = re.match(r"[ \t]*", block.group(1)).group(0)
+        values = {"version": f'"{version}"', "date-released": f'"{date}"', "year": date[:4]}
+        text = (
+            text[: block.start(1)]
+            + _set_keys(block.group(1), indent, values)
+            + text[block.end(1) :]
+        )
     cff = yaml.safe_load(text)
-    pref = cff.get("preferred-citation", {})
-    if (str(cff.get("version")), str(pref.get("version", version))) != (version, version):
-        raise ReleaseError("CITATION.cff: could not set the version")
+    pref = cff.get("preferred-citation") or {}
+    found = {(str(c.get("version")), str(c.get("date-released"))) for c in (cff, pref) if c}
+    if found != {(version, date)} or str(pref.get("year", date[:4])) != date[:4]:
+        raise ReleaseError("CITATION.cff: could not set its version and date")
     return text
 
 
@@ -229,7 +245,7 @@ def make_manifest(
 
 def verify(folder: Path, manifest: dict) -> list[Problem]:
     """Every file of the release present with its bytes and sha256, and no other file in
-    the release's folders (data/, schema/)."""
+    data/ and schema/."""
     version, listed = manifest.get("version"), manifest.get("files", {})
     problems = []
     for rel, rec in listed.items():
@@ -250,7 +266,7 @@ def verify(folder: Path, manifest: dict) -> list[Problem]:
                     rel, None, "sha256", f"{found['sha256']}, release {version} has {rec['sha256']}"
                 )
             )
-    for sub in sorted({rel.split("/")[0] for rel in listed if "/" in rel}):
+    for sub in OWNED_FOLDERS:
         for path in sorted((folder / sub).glob("*")):
             if path.is_file() and f"{sub}/{path.name}" not in listed:
                 problems.append(
@@ -268,7 +284,8 @@ def manifest_places(root: Path, folder: Path) -> list[Path]:
     source = Path(build_dataset.__file__).resolve().parents[2]
     installed = [source / RELEASES] if (source / "pyproject.toml").is_file() else []
     shared = Path(sys.prefix) / "share" / "acftu-discourse" / "releases"
-    return [root / RELEASES, *installed, shared, folder / RELEASES]
+    places = [root / RELEASES, *installed, shared, folder / RELEASES]
+    return list(dict.fromkeys(p.resolve() for p in places))
 
 
 def _git_object(root: Path, blob: str) -> bytes | None:
@@ -358,6 +375,8 @@ def release(
         raise ReleaseError(f"{VERSION_FILE} says {current}, but releases/ has {last}", 2)
     if bump_level(current, version) == "none" or version in versions:
         raise ReleaseError(f"{version} is not above the current version {current}", 2)
+    if last and load_manifest(root / RELEASES / f"{last}.json").get("date", "") > date:
+        raise ReleaseError(f"{date} is before the date of release {last}", 2)
     annotations = root / "annotations"
     tables, _ = make_tables(root / "sources", annotations if annotations.is_dir() else None)
     with tempfile.TemporaryDirectory(prefix="release-") as tmp:
@@ -368,9 +387,9 @@ def release(
     if LEVELS.index(level) < LEVELS.index(required):
         reasons = "\n".join(f"  - {r}" for r in diff.reasons(required))
         raise ReleaseError(
-            f"refused: {version} is a {level} release, but the changes since "
-            f"{f'release {last}' if last else 'nothing (first release)'} need a {required} "
-            f"release:\n{reasons}\nrun `build-dataset release {required}` "
+            f"refused: {version} is a {level} release, but the changes against "
+            f"{f'release {last}' if last else 'an empty package (first release)'} need a "
+            f"{required} release:\n{reasons}\nrun `build-dataset release {required}` "
             f"(or an explicit version at least {bumped(current, required)})"
         )
     plan = Plan(current, last, version, date, required, diff, change_summary(diff, last))
@@ -382,15 +401,15 @@ def release(
         if problems:
             raise BuildFailed(problems)
 
+    cff, log = root / "CITATION.cff", root / "CHANGELOG.md"
+    texts = {  # made before anything is written: an error here leaves the repository as is
+        cff: citation_text(cff.read_text(encoding="utf-8"), version, date),
+        log: changelog_text(log.read_text(encoding="utf-8"), version, date, plan.summary),
+    }
     files = publish(tables, root, checks=checked, release=(version, date))
     write_version(root, version, date)
-    cff = root / "CITATION.cff"
-    cff.write_text(citation_text(cff.read_text(encoding="utf-8"), version, date), encoding="utf-8")
-    log = root / "CHANGELOG.md"
-    log.write_text(
-        changelog_text(log.read_text(encoding="utf-8"), version, date, plan.summary),
-        encoding="utf-8",
-    )
+    for path, text in texts.items():
+        path.write_text(text, encoding="utf-8")
     manifest = make_manifest(root, files, version, date, last, diff)
     (root / RELEASES).mkdir(exist_ok=True)
     (root / RELEASES / f"{version}.json").write_text(
