@@ -11,8 +11,8 @@ N articles is the first N articles of any larger one. What changes from the seed
   "Oct. 23") moves by the same number of days, and years from 2000 on by the same number
   of years (older, historical years stay);
 - numbers of two or more digits, cardinal or ordinal: a new number with as many digits
-  (and, from four digits on, as many trailing zeros), the same separators and decimals ("540,000" -> "318,000",
-  "18th" -> "41st"); one number is replaced the same way throughout an article;
+  (from four digits on, as many trailing zeros too), the same separators and decimals
+  ("540,000" -> "318,000", "18th" -> "41st"), the same way throughout an article;
 - the names of people other than Xi Jinping: each is swapped for one from a fixed list.
 
 It writes OUT/<i:06d>_s<seed>.txt and OUT/sources.csv (file, published, title, outlet,
@@ -35,19 +35,80 @@ ROOT = Path(__file__).resolve().parents[1]
 COLUMNS = ("file", "published", "title", "outlet", "author", "genre", "language", "sha256")
 MAX_WEEKS_BACK = 15 * 52
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 ABBR = {m[:3]: i for i, m in enumerate(MONTHS, 1)}
 # People named in the seeds (Xi Jinping stays: most articles are about him).
-SEED_PEOPLE = ("Mo Jingxi", "Cai Qi", "Zhao Leji", "Wang Huning", "Ding Xuexiang", "Li Xi",
-               "Li Qiang", "Yi Xiaowei", "Wang Dongming", "Gao Feng", "Chen Keying", "Ju Peng",
-               "Qiu Wen", "Wang Ye")
-NAMES = ("Zhang Wei", "Wang Fang", "Li Na", "Liu Yang", "Chen Jing", "Yang Lei", "Huang Min",
-         "Zhao Jun", "Wu Hua", "Zhou Ping", "Xu Tao", "Sun Li", "Ma Chao", "Zhu Hong",
-         "Hu Bin", "Guo Qiang", "He Yan", "Lin Feng", "Luo Xin", "Zheng Hui", "Liang Yu",
-         "Song Jie", "Tang Ming", "Han Bo", "Feng Lan", "Deng Kai", "Cao Ying", "Peng Yu",
-         "Zeng Rui", "Xiao Gang", "Tian Mei", "Dong Hai", "Yuan Zhi", "Pan Lei", "Jiang Tao",
-         "Cai Yun", "Jia Ning", "Wei Dong", "Xue Qing", "Ye Fan")
+SEED_PEOPLE = (
+    "Mo Jingxi",
+    "Cai Qi",
+    "Zhao Leji",
+    "Wang Huning",
+    "Ding Xuexiang",
+    "Li Xi",
+    "Li Qiang",
+    "Yi Xiaowei",
+    "Wang Dongming",
+    "Gao Feng",
+    "Chen Keying",
+    "Ju Peng",
+    "Qiu Wen",
+    "Wang Ye",
+)
+NAMES = (
+    "Zhang Wei",
+    "Wang Fang",
+    "Li Na",
+    "Liu Yang",
+    "Chen Jing",
+    "Yang Lei",
+    "Huang Min",
+    "Zhao Jun",
+    "Wu Hua",
+    "Zhou Ping",
+    "Xu Tao",
+    "Sun Li",
+    "Ma Chao",
+    "Zhu Hong",
+    "Hu Bin",
+    "Guo Qiang",
+    "He Yan",
+    "Lin Feng",
+    "Luo Xin",
+    "Zheng Hui",
+    "Liang Yu",
+    "Song Jie",
+    "Tang Ming",
+    "Han Bo",
+    "Feng Lan",
+    "Deng Kai",
+    "Cao Ying",
+    "Peng Yu",
+    "Zeng Rui",
+    "Xiao Gang",
+    "Tian Mei",
+    "Dong Hai",
+    "Yuan Zhi",
+    "Pan Lei",
+    "Jiang Tao",
+    "Cai Yun",
+    "Jia Ning",
+    "Wei Dong",
+    "Xue Qing",
+    "Ye Fan",
+)
 
 _MONTH = "|".join([*MONTHS, *(m[:3] for m in MONTHS), "Sept"])
 PATTERN = re.compile(
@@ -55,9 +116,11 @@ PATTERN = re.compile(
     r"|(?P<dotted>\b(?:19|20)\d\d\.\d{1,2}\.\d{1,2}\b)"
     rf"|(?P<mdate>\b(?P<mon>{_MONTH})(?P<dot>\.?) (?P<day>\d{{1,2}})"
     r"(?:(?P<sep>,? )(?P<year>(?:19|20)\d\d))?(?: to (?P<day2>\d{1,2}))?\b)"
-    r"|(?P<name>\b(?:" + "|".join(sorted((re.escape(p) for p in SEED_PEOPLE), key=len,
-                                         reverse=True))
-    + "|" + "|".join(re.escape(p.upper()) for p in SEED_PEOPLE) + r")\b)"
+    r"|(?P<name>\b(?:"
+    + "|".join(sorted((re.escape(p) for p in SEED_PEOPLE), key=len, reverse=True))
+    + "|"
+    + "|".join(re.escape(p.upper()) for p in SEED_PEOPLE)
+    + r")\b)"
     r"|(?P<num>(?<![\w.,])(?P<digits>\d{1,3}(?:,\d{3})+|\d{2,})(?P<frac>\.\d+)?"
     r"(?P<ord>st|nd|rd|th)?\b)"
 )
@@ -74,8 +137,15 @@ class Seed:
 def load_seeds(folder: Path) -> list[Seed]:
     with open(folder / "sources.csv", encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
-    return [Seed(r["file"], r, (folder / r["file"]).read_bytes().decode("utf-8"),
-                 dt.date.fromisoformat(r["published"])) for r in rows]
+    return [
+        Seed(
+            r["file"],
+            r,
+            (folder / r["file"]).read_bytes().decode("utf-8"),
+            dt.date.fromisoformat(r["published"]),
+        )
+        for r in rows
+    ]
 
 
 def _ordinal(n: int) -> str:
@@ -140,8 +210,13 @@ class Rewriter:
     def _new_number(self, m: re.Match) -> str:
         digits, frac, ordinal = m["digits"], m["frac"] or "", m["ord"]
         plain = digits.replace(",", "")
-        if not frac and not ordinal and "," not in digits and len(plain) == 4 \
-                and plain[:2] in ("19", "20"):
+        if (
+            not frac
+            and not ordinal
+            and "," not in digits
+            and len(plain) == 4
+            and plain[:2] in ("19", "20")
+        ):
             year = int(plain)
             return str(year + self.years) if year >= 2000 else plain
         zeros = len(plain) - len(plain.rstrip("0")) if len(plain) > 3 else 0
@@ -176,8 +251,9 @@ def article(seeds: list[Seed], i: int, corpus_seed: int, attempt: int = 0):
     return name, meta, raw
 
 
-def make_corpus(n: int, out: Path, seeds_dir: Path = ROOT / "sources",
-                corpus_seed: int = 0) -> list[dict]:
+def make_corpus(
+    n: int, out: Path, seeds_dir: Path = ROOT / "sources", corpus_seed: int = 0
+) -> list[dict]:
     """Write n articles and sources.csv into `out`; return the manifest rows."""
     seeds = load_seeds(seeds_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -203,8 +279,12 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("n", type=int, help="number of articles")
     p.add_argument("out", type=Path, help="output folder")
-    p.add_argument("--seeds", type=Path, default=ROOT / "sources",
-                   help="folder with the seed texts and sources.csv (default: sources/)")
+    p.add_argument(
+        "--seeds",
+        type=Path,
+        default=ROOT / "sources",
+        help="folder with the seed texts and sources.csv (default: sources/)",
+    )
     p.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
     args = p.parse_args(argv)
     rows = make_corpus(args.n, args.out, args.seeds, args.seed)

@@ -18,12 +18,22 @@ from build_dataset.models import TABLES, Table
 from build_dataset.schema import ENUM_INDEX, arrow_schema, columns
 
 _ADAPTERS: dict[type[Table], TypeAdapter] = {}
+CHUNK = 20_000  # rows validated and converted at a time
 
 
-def validate_rows(model: type[Table], rows: list[dict]) -> list[Table]:
+def validate_rows(model: type[Table], rows: list[dict], first: int = 0) -> list[Table]:
+    """Validate `rows` against the model; `first` is the index of rows[0] in its table,
+    for the messages."""
+    records, problems = _validate(model, rows, first)
+    if problems:
+        raise BuildFailed(problems)
+    return records
+
+
+def _validate(model: type[Table], rows: list[dict], first: int) -> tuple[list, list[Problem]]:
     adapter = _ADAPTERS.setdefault(model, TypeAdapter(list[model]))
     try:
-        return adapter.validate_python(rows)
+        return adapter.validate_python(rows), []
     except ValidationError as e:
         problems = []
         for err in e.errors():
@@ -33,18 +43,37 @@ def validate_rows(model: type[Table], rows: list[dict]) -> list[Table]:
             key = ""
             if row is not None:
                 key = " (" + ", ".join(f"{k}={rows[row].get(k)!r}" for k in model.primary_key) + ")"
+                row += first
             problems.append(Problem(f"table {model.table_name}", None, col,
                                     f"row {row}{key}: {err['msg']}"))
-        raise BuildFailed(problems) from None
+        return [], problems
 
 
 def table_from_rows(model: type[Table], rows: Iterable[dict]) -> pa.Table:
-    records = validate_rows(model, list(rows))
-    key = model.primary_key
-    records.sort(key=lambda r: tuple(getattr(r, k) for k in key))
+    """Validate every row, in chunks of CHUNK rows (so that only one chunk stands as
+    Pydantic records at a time), turn each chunk into Arrow arrays, then sort the whole
+    table by primary key in Arrow (a stable sort, like Python's, in the same order:
+    strings by code point, which is their UTF-8 byte order)."""
+    rows = rows if isinstance(rows, list) else list(rows)
     schema = arrow_schema(model)
+    cols = columns(model)
+    batches, problems = [], []
+    for first in range(0, len(rows), CHUNK):
+        records, found = _validate(model, rows[first:first + CHUNK], first)
+        problems += found
+        if not problems:
+            batches.append(_batch(records, cols, schema))
+    if problems:
+        raise BuildFailed(problems)
+    table = pa.Table.from_batches(batches or [_batch([], cols, schema)], schema=schema)
+    if table.num_rows > 1:
+        table = table.sort_by([(k, "ascending") for k in model.primary_key])
+    return table.combine_chunks()
+
+
+def _batch(records: list[Table], cols, schema: pa.Schema) -> pa.RecordBatch:
     arrays = []
-    for col, field in zip(columns(model), schema, strict=True):
+    for col, field in zip(cols, schema, strict=True):
         values = [getattr(r, col.name) for r in records]
         if col.kind == "enum":
             index = {v: i for i, v in enumerate(col.enum)}
@@ -52,7 +81,7 @@ def table_from_rows(model: type[Table], rows: Iterable[dict]) -> pa.Table:
             arrays.append(pa.DictionaryArray.from_arrays(indices, pa.array(col.enum, pa.string())))
         else:
             arrays.append(pa.array(values, field.type))
-    return pa.Table.from_arrays(arrays, schema=schema)
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
 def empty_tables() -> dict[str, pa.Table]:

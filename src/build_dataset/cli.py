@@ -13,7 +13,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from build_dataset.errors import BuildFailed
+from build_dataset.errors import BuildFailed, Problem
 
 ROOT_MARKERS = ("pyproject.toml", "sources")
 
@@ -36,6 +36,10 @@ def _add_build_args(p: argparse.ArgumentParser) -> None:
 
 def _sources(args) -> tuple[Path, Path | None]:
     sources = args.sources or repo_root() / "sources"
+    if args.annotations is not None and not args.annotations.is_dir():
+        # named explicitly: building without the curation would publish a poorer package
+        raise BuildFailed([Problem(str(args.annotations), None, "folder",
+                                   "does not exist or is not a folder")])
     annotations = args.annotations or sources.resolve().parent / "annotations"
     return sources, annotations if annotations.is_dir() else None
 

@@ -244,6 +244,15 @@ class Loader(yaml.SafeLoader):
                 seen.add(key.value)
         return super().construct_mapping(node, deep)
 
+    def compose_node(self, parent, index):
+        # An alias re-uses a node: nested ones make a small file expand into billions of
+        # values ("billion laughs"). Annotations are plain data: write the value out.
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in annotations",
+                self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
 
 Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -254,6 +263,9 @@ def load_file(path: Path, model: type[Ann], name: str, problems: Problems) -> Lo
     try:
         raw = path.read_bytes()
         text = raw.decode("utf-8-sig")
+    except OSError as e:
+        problems.add(name, None, "file", f"cannot read: {e.strerror or e}")
+        return None
     except UnicodeDecodeError as e:
         problems.add(name, raw.count(b"\n", 0, e.start) + 1, "file",
                      f"not valid UTF-8 at byte {e.start}")
@@ -312,6 +324,7 @@ def _dotted(loc: tuple) -> str:
 @dataclass
 class Annotations:
     files: dict[str, Loaded] = field(default_factory=dict)
+    failed: set[str] = field(default_factory=set)  # files with problems: ids in them unknown
 
     def items(self, fname: str, key: str) -> list[tuple[int, object]]:
         loaded = self.files.get(fname)
@@ -332,10 +345,12 @@ def load(folder: Path | None, problems: Problems, display=str) -> Annotations:
         return out
     for fname, model in FILES.items():
         path = folder / fname
-        if path.is_file():
+        if path.exists() or path.is_symlink():  # a dangling link is reported, not skipped
             loaded = load_file(path, model, display(path), problems)
             if loaded:
                 out.files[fname] = loaded
+            else:
+                out.failed.add(fname)
     for path in sorted(folder.glob("*.y*ml")):
         if path.name not in FILES:
             problems.add(display(path), None, "file",
@@ -373,8 +388,10 @@ def _span_id(article_id: str, start: int, end: int) -> str:
 class Merger:
     """Lays the annotations over the automatic candidates; collects problems."""
 
-    def __init__(self, articles, candidates, ann: Annotations, problems: Problems):
+    def __init__(self, articles, candidates, ann: Annotations, problems: Problems,
+                 skipped=frozenset()):
         self.articles = {a.article_id: a for a in articles}
+        self.skipped = skipped  # articles whose source has problems of its own: no echo
         self.candidates = candidates  # kind (dates, figures, names, quotes) -> rows
         self.ann = ann
         self.problems = problems
@@ -390,7 +407,7 @@ class Merger:
 
     def _article(self, fname, path, article_id):
         art = self.articles.get(article_id)
-        if art is None:
+        if art is None and article_id not in self.skipped:
             self._bad(fname, (*path, "article"), f"unknown article {article_id!r}")
         return art
 
@@ -398,7 +415,8 @@ class Merger:
         if entity_id is None:
             return None
         if entity_id not in self.curated_entities:
-            self._bad(fname, path, f"unknown entity {entity_id!r}")
+            if "entities.yaml" not in self.ann.failed:  # else reported there already
+                self._bad(fname, path, f"unknown entity {entity_id!r}")
             return None
         if types and self.entities[entity_id]["entity_type"] not in types:
             self._bad(fname, path, f"entity {entity_id!r} is not a {' or '.join(types)}")
@@ -406,7 +424,8 @@ class Merger:
 
     def _event_ref(self, fname, path, event_id):
         if event_id is not None and event_id not in self.events:
-            self._bad(fname, path, f"unknown event {event_id!r}")
+            if "events.yaml" not in self.ann.failed:
+                self._bad(fname, path, f"unknown event {event_id!r}")
             return None
         return event_id
 
@@ -658,15 +677,17 @@ class Merger:
                          "entity_id": eid, "article_id": aid, "char_start": n["char_start"],
                          "char_end": n["char_end"], "text": n["text"], "status": status})
         for i, a in self.ann.items("names.yaml", "names"):
-            if i not in used:
+            if i not in used and not self.skipped:
                 self._bad("names.yaml", ("names", i, "text"),
                           f"{a.text!r} matches no unresolved name the extractor found")
         return rows
 
 
-def curate(articles, candidates, ann: Annotations, problems: Problems):
-    """Return (rows per table name, audit list) for every table curation feeds."""
-    m = Merger(articles, candidates, ann, problems)
+def curate(articles, candidates, ann: Annotations, problems: Problems, skipped=frozenset()):
+    """Return (rows per table name, audit list) for every table curation feeds.
+    `skipped`: ids of articles left out because their source has problems; annotations
+    pointing at them are not reported again."""
+    m = Merger(articles, candidates, ann, problems, skipped)
     m.entity_rows()
     rows = m.event_rows()
     rows["figures"] = m.figure_rows()

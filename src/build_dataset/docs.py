@@ -37,12 +37,31 @@ Rows = dict[str, list[dict]]
 
 def render(tables: dict[str, pa.Table]) -> dict[str, bytes]:
     """Every generated document: relative path -> bytes."""
-    rows = {m.table_name: tables[m.table_name].to_pylist() for m in TABLES}
+    rows = {m.table_name: _Rows(tables[m.table_name]) for m in TABLES}
     return {
         DICTIONARY: data_dictionary(rows).encode("utf-8"),
         CARD: dataset_card(rows).encode("utf-8"),
         TIMELINE: timeline_svg(rows).encode("utf-8"),
     }
+
+
+class _Rows:
+    """A table's rows as dicts, made one record batch at a time while iterated, so that
+    a large table never stands whole as Python objects (len() and [i] convert nothing
+    else)."""
+
+    def __init__(self, table: pa.Table):
+        self.table = table
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+    def __getitem__(self, i: int) -> dict:
+        return self.table.slice(range(self.table.num_rows)[i], 1).to_pylist()[0]
+
+    def __iter__(self):
+        for batch in self.table.to_batches(max_chunksize=10_000):
+            yield from batch.to_pylist()
 
 
 def write(tables: dict[str, pa.Table], folder: Path) -> list[str]:

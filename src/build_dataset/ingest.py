@@ -130,8 +130,10 @@ def read_manifest(sources_dir: Path, problems: Problems) -> list[Source]:
     for col in REQUIRED_COLUMNS:
         if col not in header:
             problems.add(name, 1, col, "required column missing")
-    for col in header:
-        if col not in KNOWN_COLUMNS:
+    for i, col in enumerate(header):
+        if col in header[:i]:
+            problems.add(name, 1, col or "header", f"column {col!r} given twice")
+        elif col not in KNOWN_COLUMNS:
             problems.add(name, 1, col or "header",
                          f"unknown column {col!r} (known: {', '.join(KNOWN_COLUMNS)})")
     if problems:
@@ -149,6 +151,9 @@ def read_manifest(sources_dir: Path, problems: Problems) -> list[Source]:
         file = meta["file"]
         if not file:
             problems.add(name, line, "file", "empty")
+            continue
+        if "\x00" in file:
+            problems.add(name, line, "file", f"{file!r} contains a NUL character")
             continue
         target = (sources_dir / file).resolve()
         if Path(file).is_absolute() or sources_dir.resolve() not in target.parents:

@@ -1,7 +1,8 @@
 """The data flow, stage by stage: ingest -> extract -> curate -> assemble -> check -> publish.
 
 Each stage collects the problems it finds; the build stops after the first stage that
-found any, so every problem of a stage is reported at once and nothing is published.
+found any, so every problem of a stage is reported at once and nothing is published
+(a source or annotation file with problems does not stop the others from being checked).
 
 Extraction runs as a pure function from a batch of articles to Arrow record batches of
 candidates (`extract_batch`), so it can run in a process pool here, or unchanged on a
@@ -18,15 +19,17 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from build_dataset import curate, ingest
-from build_dataset.assemble import table_from_rows
-from build_dataset.check import check_tables
 from build_dataset.errors import BuildFailed, Problems
-from build_dataset.extract import Gazetteer, extract
-from build_dataset.models import BY_NAME
+
+if TYPE_CHECKING:
+    from build_dataset import ingest
+    from build_dataset.extract import Gazetteer
+# The stages are imported where they run, so that a build found up to date (the skip
+# cache) costs little more than hashing its inputs and outputs.
 
 BATCH_SIZE = 100  # articles per extraction task
 POOL_THRESHOLD = 400  # below this many articles, extract in-process
@@ -59,12 +62,16 @@ class Result:
 
 @lru_cache(maxsize=4)
 def _gazetteer(entries_json: str) -> Gazetteer:
+    from build_dataset.extract import Gazetteer
+
     return Gazetteer.from_entities(json.loads(entries_json))
 
 
 def extract_batch(batch: pa.RecordBatch, gazetteer_json: str) -> dict[str, pa.RecordBatch]:
     """Articles (article_id, text, published) -> one record batch of candidates per kind,
     each with an `article_id` column. Pure: same inputs, same outputs."""
+    from build_dataset.extract import extract
+
     gazetteer = _gazetteer(gazetteer_json)
     columns: dict[str, dict[str, list]] = {
         kind: {"article_id": [], **{f: [] for f in types}}
@@ -93,19 +100,35 @@ def _article_batches(articles: list[ingest.Article]) -> list[pa.RecordBatch]:
     }) for chunk in (articles[i:i + BATCH_SIZE] for i in range(0, len(articles), BATCH_SIZE))]
 
 
+class Candidates:
+    """The candidates of one kind, kept as Arrow record batches; iterating yields rows
+    (dicts) in article order, one batch turned into Python objects at a time, so the
+    candidates of a whole corpus never stand as dicts all at once."""
+
+    def __init__(self) -> None:
+        self.batches: list[pa.RecordBatch] = []
+
+    def __iter__(self):
+        for rb in self.batches:
+            yield from rb.to_pylist()
+
+    def __len__(self) -> int:
+        return sum(rb.num_rows for rb in self.batches)
+
+
 def extract_all(articles: list[ingest.Article], gazetteer_entries: list,
-                progress=None) -> dict[str, list[dict]]:
-    """Candidates of every article, grouped by kind, as rows (dicts) in article order."""
+                progress=None) -> dict[str, Candidates]:
+    """Candidates of every article, grouped by kind, iterable as rows in article order."""
     gjson = json.dumps(gazetteer_entries, ensure_ascii=False, sort_keys=True)
     batches = _article_batches(articles)
     workers = min(os.cpu_count() or 1, len(batches))
-    out: dict[str, list[dict]] = {kind: [] for kind in CANDIDATE_TYPES}
+    out = {kind: Candidates() for kind in CANDIDATE_TYPES}
     done = 0
 
     def collect(result):
         nonlocal done
         for kind, rb in result.items():
-            out[kind].extend(rb.to_pylist())
+            out[kind].batches.append(rb)
         done += 1
         if progress:
             progress(min(done * BATCH_SIZE, len(articles)), len(articles))
@@ -142,15 +165,26 @@ def article_rows(articles: list[ingest.Article]) -> dict[str, list[dict]]:
 def make_tables(sources: Path, annotations: Path | None,
                 progress=None) -> tuple[dict[str, pa.Table], list]:
     """Run every stage up to `check`; raise BuildFailed with all problems of a stage."""
+    from build_dataset import curate, ingest
+    from build_dataset.assemble import table_from_rows
+    from build_dataset.check import check_tables
+    from build_dataset.models import BY_NAME
+
     problems = Problems()
     articles = ingest.ingest(sources, problems)
     ann = curate.load(annotations, problems, display=ingest._display)
-    problems.raise_if_any()
+    if problems and not articles:
+        problems.raise_if_any()  # no source read: nothing to check the annotations against
+    # Sources and annotation files with problems are left out and the rest still checked
+    # (without echoing references to what was left out): one run reports all of them.
+    skipped = {p.stem for p in sources.glob("*.txt")} - {a.article_id for a in articles}
     candidates = extract_all(articles, curate.gazetteer_entries(ann), progress)
-    rows, audit = curate.curate(articles, candidates, ann, problems)
+    rows, audit = curate.curate(articles, candidates, ann, problems, skipped)
     problems.raise_if_any()
     rows.update(article_rows(articles))
-    tables = {name: table_from_rows(model, rows.get(name, [])) for name, model in BY_NAME.items()}
+    del articles, candidates  # the rows hold what the tables need
+    # each table's rows are let go once it is made
+    tables = {name: table_from_rows(model, rows.pop(name, [])) for name, model in BY_NAME.items()}
     found = check_tables(tables)
     if found:
         raise BuildFailed(found)
@@ -183,8 +217,9 @@ def _intact(out: Path, recorded: dict) -> bool:
 
 def build(sources: Path, out: Path, annotations: Path | None, progress=None,
           use_cache: bool = True) -> Result:
-    from build_dataset.publish import publish, sha256_file
+    from build_dataset.publish import publish, sha256_file, tidy
 
+    tidy(out)  # a build killed earlier: finish its swap, remove its staging folder
     stamp = out / CACHE_FILE
     key = fingerprint(sources, annotations) if sources.is_dir() else None
     if use_cache and key and stamp.is_file():
@@ -195,10 +230,13 @@ def build(sources: Path, out: Path, annotations: Path | None, progress=None,
         if recorded.get("fingerprint") == key and _intact(out, recorded):
             return Result(None, recorded.get("audit", []), sorted(recorded["files"]), True)
     tables, audit = make_tables(sources, annotations, progress)
-    files = publish(tables, out)
-    if key:
-        stamp.parent.mkdir(parents=True, exist_ok=True)
-        record = {"fingerprint": key, "audit": audit,
-                  "files": {rel: sha256_file(out / rel) for rel in files}}
-        stamp.write_text(json.dumps(record, default=str), encoding="utf-8")
+
+    def write_stamp(files: list[str]) -> None:  # under publish's lock: no other build's files
+        if key:
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            record = {"fingerprint": key, "audit": audit,
+                      "files": {rel: sha256_file(out / rel) for rel in files}}
+            stamp.write_text(json.dumps(record, default=str), encoding="utf-8")
+
+    files = publish(tables, out, done=write_stamp)
     return Result(tables, audit, files)

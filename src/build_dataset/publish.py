@@ -182,32 +182,52 @@ def extra_schema_files() -> dict[str, dict]:
 
 
 def publish(tables: dict[str, pa.Table], out: Path, checks=None,
-            release: tuple[str, str] | None = None) -> list[str]:
-    """Stage, run `checks(stage)` (which raises to abort), then swap into `out`.
+            release: tuple[str, str] | None = None, done=None) -> list[str]:
+    """Stage, run `checks(stage)` (which raises to abort), then swap into `out`, then run
+    `done(files)` while still holding the lock (the build's fingerprint stamp).
 
     A build killed while staging leaves the published files untouched (its staging
     folder is removed by the next publish). The swap itself is journaled: a build killed
     between two renames is rolled forward by the next publish, before anything else."""
     out.mkdir(parents=True, exist_ok=True)
     with _locked(out):
-        recover(out)
-        for stale in out.glob(STAGE_PREFIX + "*"):  # left by a build that was killed
-            shutil.rmtree(stale, ignore_errors=True)
+        _tidy(out)
         stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=out))
+        journal = out / JOURNAL_FILE
         try:
             files = stage_package(tables, stage, release)
             if checks is not None:
                 checks(stage)
             for rel in files:
                 _fsync(stage / rel)
-            journal = out / JOURNAL_FILE
             journal.write_text(json.dumps({"stage": stage.name, "files": files}))
             _fsync(journal)
-            _swap(stage, out, files)
+            try:
+                _swap(stage, out, files)
+            except BaseException:  # Ctrl-C between two renames: finish before stopping
+                recover(out)
+                raise
             journal.unlink()
+            if done is not None:
+                done(files)
             return files
         finally:
-            shutil.rmtree(stage, ignore_errors=True)
+            if not journal.exists():  # else recover() needs it: the swap is unfinished
+                shutil.rmtree(stage, ignore_errors=True)
+
+
+def tidy(out: Path) -> None:
+    """Finish the swap of a killed publish and remove the staging folders of killed builds
+    (the build does this first, before it decides whether `out` is up to date)."""
+    if (out / JOURNAL_FILE).exists() or any(out.glob(STAGE_PREFIX + "*")):
+        with _locked(out):  # waits for a publish under way, whose staging folder it is
+            _tidy(out)
+
+
+def _tidy(out: Path) -> None:
+    recover(out)
+    for stale in out.glob(STAGE_PREFIX + "*"):  # left by a build that was killed
+        shutil.rmtree(stale, ignore_errors=True)
 
 
 def recover(out: Path) -> bool:

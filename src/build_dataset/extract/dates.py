@@ -1,17 +1,31 @@
-"""Date expressions, resolved to intervals against the publication date.
+"""Date expressions, resolved to inclusive intervals against the publication date.
 
-Span policy: the expression itself, without a leading preposition ("1925" in "in 1925",
-"Monday" in "on Monday"), except ranges, whose "from … to …" / "between … and …" words
-are part of the expression. Resolution is `explicit` when the text gives the full date,
-`relative` when the year, month or day comes from the publication date (a weekday, a
-month and day without a year, "this year").
+Span: the expression itself, without a leading preposition ("1925" in "in 1925", "1995"
+in "since 1995", "Monday" in "on Monday" and in "Monday's event"); a weekday's "last" or
+"next" is part of it ("last Monday"), and so are the "from … to …" and "between … and …"
+words of a range ("from April 22 to 24"), which is one mention.
 
-Weekdays: a weekday equal to the publication's is the publication day; otherwise tense
-decides: the most recent such day before publication, or the next one after it when the
-sentence speaks of the future ("will", "is to", "is scheduled", "next Monday").
-A number is a year only in a date-like context (a preposition such as "in", "since",
-"as early as" before it, a comma after "No. 9", a month before it): "2,000 delegates",
-"17th" and "18th National Congress" are never dates.
+Precision: `day` (a date or a range of days), `month` ("October 2023", "in May"),
+`year` ("in 1925" -> 1925-01-01..1925-12-31, "this year", "from 2019 to 2023").
+Resolution: `explicit` when the text gives every part of the date (a range is explicit
+when it states a year), `relative` when anything comes from the publication date: the
+year of "Oct. 23" or "May 1" (the year that puts the date nearest to the publication),
+the day of a weekday, "this year", "last month", "yesterday". A "this year" (or "last
+year") right after a partial date gives its year ("Oct. 31 this year"); a range without a
+year takes the years that put it nearest to (or around) the publication date.
+
+Weekdays: a weekday equal to the publication's is the publication day (unless "last" or
+"next" says otherwise); otherwise the verb group nearest before the weekday in its
+sentence decides (or, with none before it, the first one after it): "will", "shall",
+"is to", "is scheduled", "is set to", "plans to" -> the next such day after publication;
+anything else (past, present, no verb) -> the most recent such day before it.
+
+A number is a year only between 1800 and 2100 and in a date-like context: after "in",
+"since", "by", "until", "from", "before", "after", "during", "through", "of", "early",
+"late", "mid-", "as early as", "as of"; inside "(2024)" or ", 2024)" (as in "No. 9, 2024)");
+before "'s"; after "the" and before a capitalized name ("the 2008 Olympic Games"); in a
+full date or a range. "2,000 delegates", "17th", "No. 9" and "18th National Congress"
+are never dates, nor is a year directly followed by a plural noun ("in 2000 workers").
 """
 
 from __future__ import annotations
@@ -20,176 +34,455 @@ import calendar
 import datetime as dt
 import re
 
+from build_dataset.extract.layout import Layout
+from build_dataset.extract.patterns import trie
 from build_dataset.extract.types import DateCandidate
 
-_MONTHS = {
+MONTH_NUMBERS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
     "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
     "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
-MON = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-       r"December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept\.?|Sep\.?|Oct\.?|"
-       r"Nov\.?|Dec\.?)")
-FULLMON = (r"(?:January|February|March|April|May|June|July|August|September|October|"
-           r"November|December)")
-DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
-YEAR = r"(?:1[89]\d\d|20\d\d|2100)"
-END = r"(?![\d,]\d)(?!\d)"
-WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-MDY = rf"{MON}\s+{DAY}(?:,?\s+{YEAR})?"
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
+ABBREVIATED = ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov",
+               "Dec")
+FULLMON = trie(MONTH_NAMES)
+MON = trie(MONTH_NAMES + ABBREVIATED + tuple(a + "." for a in ABBREVIATED)) + "(?![A-Za-z])"
+DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\w)"
+YEAR = r"(?:1[89]\d\d|20\d\d|2100)(?!\d)"
+NOT_NUM = r"(?![.,]?\d)"  # not continued as "2,000" or "2023.10"
+WD = trie(w.title() for w in WEEKDAYS)
+RANGE_CONN = r"(?:\s+(?P<{k}_conn>to|until|till|through|and)\s+|\s*(?P<{k}_dash>[-–—])\s*)"
 
-_ALTERNATIVES = [
-    ("between", rf"between\s+{MDY}\s+and\s+{MDY}{END}"),
-    ("from_to", rf"from\s+{MDY}\s+(?:to|until|till|through)\s+(?:{MON}\s+)?{DAY}"
-                rf"(?:,?\s+{YEAR})?{END}"),
-    ("dash", rf"{MON}\s+{DAY}\s*[-–]\s*(?:{MON}\s+)?{DAY}(?:,?\s+{YEAR})?{END}"),
-    ("year_range", rf"(?:from\s+{YEAR}\s+to\s+{YEAR}|between\s+{YEAR}\s+and\s+{YEAR}"
-                   rf"|{YEAR}\s*[-–]\s*{YEAR}){END}"),
-    ("mdy", rf"{MON}\s+{DAY},?\s+{YEAR}{END}"),
-    ("dmy", rf"{DAY}\s+{MON}\s+{YEAR}{END}"),
-    ("iso", r"(?<![\d.])\d{4}(?:-\d{2}-\d{2}|\.\d{1,2}\.\d{1,2}|/\d{1,2}/\d{1,2})(?![\d.]\d)"),
-    ("md", rf"{MON}\s+{DAY}(?!\d)(?!\s*[-–]\s*\d)"),
-    ("my", rf"{MON}\s+{YEAR}{END}"),
-    ("in_month", rf"(?<=\bin\s){FULLMON}\b(?!\s+\d)"),
-    ("rel_year", r"\b(?:[Tt]his|[Ll]ast|[Nn]ext)\s+year\b"),
-    ("rel_day", r"\b(?:[Tt]oday|[Yy]esterday|[Tt]omorrow)\b"),
-    ("weekday", rf"\b(?:(?:[Ll]ast|[Nn]ext|[Tt]his)\s+)?{WD}\b"),
-    ("ctx_year", rf"(?:\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill|[Bb]efore|[Aa]fter|[Dd]uring"
-                 rf"|[Oo]f|[Ff]rom|[Aa]s\s+early\s+as|[Aa]s\s+of|[Ee]arly|[Ll]ate|[Mm]id-?)"
-                 rf"\s+(?:the\s+year\s+)?|,\s+|\(\s*)(?P<year>{YEAR}){END}(?![-–./]\d)"),
+
+def _after(*words: str) -> str:
+    """Zero-width: the position follows one of `words` (either capitalization) and a blank."""
+    alts = []
+    for w in words:
+        for v in dict.fromkeys((w, w[0].upper() + w[1:])):
+            tail = "" if v.endswith("-") else r"\s"
+            alts.append(rf"(?<=\b{re.escape(v)}{tail})")
+    return "(?:" + "|".join(alts) + ")"
+
+
+YEAR_CONTEXT = _after("in", "since", "by", "until", "till", "from", "before", "after",
+                      "during", "through", "throughout", "of", "early", "late", "mid-",
+                      "as early as", "as of", "as late as", "circa", "spring", "summer",
+                      "autumn", "winter", "year", "the end of", "end-")
+MONTH_CONTEXT = _after("in", "since", "by", "until", "till", "from", "before", "after",
+                       "during", "through", "of", "early", "late", "mid-", "end-")
+
+
+def _range(k: str, body: str) -> str:
+    return body.replace("{K}", k).replace("{CONN}", RANGE_CONN.format(k=k))
+
+
+ALTERNATIVES = [
+    ("rmd", _range("rmd", rf"(?:(?P<rmd_pre>[Ff]rom|[Bb]etween)\s+)?(?P<rmd_m1>{MON})\s+"
+                          rf"(?P<rmd_d1>{DAY})(?:,?\s+(?P<rmd_y1>{YEAR}))?{{CONN}}"
+                          rf"(?:(?P<rmd_m2>{MON})\s+)?(?P<rmd_d2>{DAY})"
+                          rf"(?:,?\s+(?P<rmd_y2>{YEAR}))?{NOT_NUM}")),
+    ("rdm", _range("rdm", rf"(?<![\w,.])(?:(?P<rdm_pre>[Ff]rom|[Bb]etween)\s+)?"
+                          rf"(?P<rdm_d1>{DAY})(?:\s+(?P<rdm_m1>{FULLMON}))?{{CONN}}"
+                          rf"(?P<rdm_d2>{DAY})\s+(?P<rdm_m2>{FULLMON})"
+                          rf"(?:,?\s+(?P<rdm_y2>{YEAR}))?{NOT_NUM}")),
+    ("rmo", _range("rmo", rf"(?:(?P<rmo_pre>[Ff]rom|[Bb]etween)\s+)?(?P<rmo_m1>{MON})"
+                          rf"(?:\s+(?P<rmo_y1>{YEAR}))?{{CONN}}(?P<rmo_m2>{MON})"
+                          rf"(?!\s+\d{{1,2}}(?!\d))(?:,?\s+(?P<rmo_y2>{YEAR}))?{NOT_NUM}")),
+    ("iso", rf"(?<![\w.,/-])(?P<iso_y>{YEAR})(?P<iso_sep>[-./])(?P<iso_m>1[0-2]|0?[1-9])"
+            r"(?P=iso_sep)(?P<iso_d>3[01]|[12]\d|0?[1-9])(?!\d)(?![-./]\d)"),
+    ("ryr", _range("ryr", rf"(?<![\w,.$-])(?:(?P<ryr_pre>[Ff]rom|[Bb]etween)\s+)?"
+                          rf"(?P<ryr_y1>{YEAR}){{CONN}}(?P<ryr_y2>{YEAR}|\d\d(?!\d))"
+                          r"(?![.,]?\d|[-–/]\d|%)")),
+    ("mdy", rf"(?:(?P<mdy_wd>{WD}),?\s+)?(?P<mdy_m>{MON})\s+(?P<mdy_d>{DAY}),?\s+"
+            rf"(?P<mdy_y>{YEAR}){NOT_NUM}"),
+    ("dmy", rf"(?:(?P<dmy_wd>{WD}),?\s+)?(?<![\w,.])(?P<dmy_d>{DAY})\s+(?P<dmy_m>{MON}),?\s+"
+            rf"(?P<dmy_y>{YEAR}){NOT_NUM}"),
+    ("my", rf"(?P<my_m>{MON})\s+(?P<my_y>{YEAR}){NOT_NUM}"),
+    ("md", rf"(?:(?P<md_wd>{WD}),?\s+)?(?P<md_m>{MON})\s+(?P<md_d>{DAY})(?![.,:]\d)"),
+    ("dm", rf"{_after('on', 'from', 'since', 'until', 'by')}(?P<dm_d>{DAY})\s+"
+           rf"(?P<dm_m>{FULLMON})(?![\w-])(?!,?\s+\d)"),
+    ("mctx", rf"(?:(?P<mctx_mod>[Ll]ast|[Nn]ext|[Tt]his)\s+|{MONTH_CONTEXT})"
+             rf"(?P<mctx_m>{FULLMON})(?![\w-])(?!,?\s+\d)"),
+    ("decade", rf"{_after('the', 'the early', 'the late', 'the mid-')}"
+               r"(?P<decade_y>1[89]\d0|20\d0)s\b"),
+    ("rel", r"\b(?P<rel_mod>[Tt]his|[Ll]ast|[Nn]ext)\s+(?P<rel_unit>year|month)\b(?!-)"),
+    ("relday", r"\b(?:[Yy]esterday|[Tt]omorrow)\b"),
+    ("weekday", rf"\b(?:(?P<weekday_mod>[Ll]ast|[Nn]ext|[Tt]his(?:\s+coming)?|[Cc]oming)\s+)?"
+                rf"(?P<weekday_d>{WD})\b(?!-)"),
+    ("year", rf"(?=(?:1[89]|20)\d\d)(?:{YEAR_CONTEXT}(?P<year_a>{YEAR})(?![.,]?\d|[-–/]\d|%)"
+             rf"|(?:(?<=\()|(?<=,\s))(?P<year_b>{YEAR})(?=\))"
+             rf"|(?<![\w.,$])(?P<year_c>{YEAR})(?=['’]s\b)"
+             rf"|(?<=\bthe\s)(?P<year_d>{YEAR})(?=\s[A-Z][a-z]))"),
 ]
-PATTERN = re.compile("|".join(f"(?P<{name}>{pat})" for name, pat in _ALTERNATIVES))
-_PARTS = {name: re.compile(pat) for name, pat in _ALTERNATIVES}
-_MDY_PARTS = re.compile(rf"(?P<mon>{MON})\s+(?P<day>{DAY})(?:,?\s+(?P<year>{YEAR}))?")
-FUTURE = re.compile(
-    r"\b(?:will|shall|'ll|is\s+to|are\s+to|is\s+scheduled|are\s+scheduled|is\s+expected|"
-    r"are\s+expected|is\s+set\s+to|are\s+set\s+to|going\s+to|upcoming|to\s+be\s+held)\b", re.I)
-SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+(?=[A-Z\"“(])|\n\n")
+RANGES = {"rmd", "rdm", "rmo", "ryr"}
+# every date starts a word with a capital, a digit or one of these: a cheap first test
+START = r"\b(?=[A-Z0-9]|(?:from|between|this|last|next|coming|yesterday|tomorrow)\b)"
+PATTERN = re.compile(START + "(?:" + "|".join(f"(?P<{k}>{p})" for k, p in ALTERNATIVES) + ")")
+SINGLES = re.compile(START + "(?:" + "|".join(f"(?P<{k}>{p})" for k, p in ALTERNATIVES
+                                              if k not in RANGES) + ")")
 
+# after a range ending in a bare day ("from April 22 to 24"), a lower-case word must be a
+# function word: "from May 1 to 24 cities" is a date and a count, not a range
+AFTER_BARE_DAY = frozenset("""in at on and with during when for to this that as the where
+while after before under respectively of or but""".split())
+PLURAL_NOT_NOUN = frozenset("is as has was its this thus us always perhaps across plus".split())
+NEXT_WORD = re.compile(r"\s+([a-z][a-z’'-]*)")
+YEAR_AFTER = re.compile(r",?\s+(this|last|next)\s+year\b")
+
+TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+FUTURE_WORDS = frozenset({"will", "shall", "upcoming", "forthcoming", "scheduled", "slated"})
+FUTURE_BEFORE_TO = frozenset({"is", "are", "am", "scheduled", "expected", "set", "going",
+                              "slated", "planned", "plans", "plan", "poised", "aims", "aim"})
+FUTURE_AFTER_BE = frozenset({"to", "scheduled", "set", "expected", "going", "slated",
+                             "poised"})
+BE_PRESENT = frozenset({"is", "are", "am"})
+PAST_WORDS = frozenset("""said told met held made gave took began saw spoke went came sent won
+led left kept brought built felt found got heard knew laid lost meant paid ran sat stood
+thought understood wrote chose drew drove fell flew grew rose sold taught threw became broke
+caught fought sought bought spent struck shook was were had did has have been done given
+taken seen spoken known shown written chosen begun""".split())
+NOT_PAST_ED = frozenset("""need speed seed feed bed red shed hundred indeed deed creed breed
+weed greed proceed exceed succeed bleed""".split())
+ADVERBS = frozenset({"not", "also", "already", "still", "just", "formally", "officially",
+                     "reportedly", "jointly", "never", "now", "then", "again"})
+
+
+def find_dates(text: str, published: dt.date, layout: Layout | None = None
+               ) -> list[DateCandidate]:
+    """Every date expression of `text`, in order, without overlaps."""
+    layout = layout or Layout(text)
+    out: list[DateCandidate] = []
+    pos, n = 0, len(text)
+    while pos < n:
+        m = PATTERN.search(text, pos)
+        if m is None:
+            break
+        cand = _candidate(m, text, published, layout)
+        if cand is None and m.lastgroup in RANGES:  # not a range: its first date may be one
+            m = SINGLES.search(text, m.start())
+            if m is None:
+                break
+            cand = _candidate(m, text, published, layout)
+        if cand is not None:
+            out.append(cand)
+        pos = max(m.end(), m.start() + 1)
+    return out
+
+
+def _candidate(m: re.Match, text: str, published: dt.date, layout: Layout):
+    kind = m.lastgroup
+    try:
+        resolved = RESOLVERS[kind](m, text, published, layout)
+    except ValueError:  # February 30, a day that does not exist: not a date
+        return None
+    if resolved is None:
+        return None
+    s, e = m.span(kind)
+    return DateCandidate(s, e, text[s:e], *resolved)
+
+
+# ---------------------------------------------------------------- helpers
 
 def _month(token: str) -> int:
-    return _MONTHS[token.rstrip(".").lower()]
+    return MONTH_NUMBERS[token.rstrip(".").lower()]
 
 
 def _day(token: str) -> int:
-    return int(re.match(r"\d+", token).group())
+    return int(token.rstrip("stndrh"))
 
 
-def _nearest_year(month: int, day: int | None, published: dt.date) -> int:
-    """The year that puts month/day nearest the publication date."""
-    best = None
+def _nearest_year(month: int, day: int, published: dt.date) -> int:
+    """The year that puts month/day nearest to the publication date."""
+    best: tuple[int, int] | None = None
     for year in (published.year - 1, published.year, published.year + 1):
         try:
-            d = dt.date(year, month, day or 1)
+            distance = abs((dt.date(year, month, day) - published).days)
+        except ValueError:  # February 29
+            continue
+        if best is None or distance < best[0]:
+            best = (distance, year)
+    if best is None:
+        raise ValueError("no such day")
+    return best[1]
+
+
+def _range_years(m1: int, d1: int, m2: int, d2: int, published: dt.date) -> tuple[int, int]:
+    """Years of a range given without one: the interval nearest to the publication date
+    (0 when it contains it); the end is in the next year when it comes before the start."""
+    best: tuple[int, int, int] | None = None
+    for y in (published.year - 1, published.year, published.year + 1):
+        y2 = y if (m2, d2) >= (m1, d1) else y + 1
+        try:
+            start, end = dt.date(y, m1, d1), dt.date(y2, m2, d2)
         except ValueError:
             continue
-        dist = abs((d - published).days)
-        if best is None or dist < best[0]:
-            best = (dist, year)
-    return best[1] if best else published.year
+        gap = 0 if start <= published <= end else min(abs((start - published).days),
+                                                       abs((end - published).days))
+        if best is None or gap < best[0]:
+            best = (gap, y, y2)
+    if best is None:
+        raise ValueError("no such day")
+    return best[1], best[2]
 
 
-def _month_interval(year: int, month: int) -> tuple[dt.date, dt.date]:
+def _year_hint(text: str, end: int, published: dt.date) -> int | None:
+    """The year of a following "this year" / "last year" / "next year" ("Oct. 31 this
+    year"), which is also a date mention of its own."""
+    m = YEAR_AFTER.match(text, end)
+    return published.year + {"this": 0, "last": -1, "next": 1}[m.group(1).lower()] if m else None
+
+
+def _month_span(year: int, month: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _sentence(text: str, start: int, end: int) -> str:
-    left = max((m.end() for m in SENTENCE_END.finditer(text, 0, start)), default=0)
-    m = SENTENCE_END.search(text, end)
-    return text[left:m.start() if m else len(text)]
+def _year_span(y1: int, y2: int | None = None) -> tuple[dt.date, dt.date]:
+    return dt.date(y1, 1, 1), dt.date(y2 or y1, 12, 31)
 
 
-def _weekday(text: str, s: int, e: int, published: dt.date):
-    words = text[s:e].split()
-    target = _WEEKDAYS.index(words[-1].lower())
-    modifier = words[0].lower() if len(words) > 1 else None
-    pub = published.weekday()
-    future = modifier == "next" or (
-        modifier != "last" and FUTURE.search(_sentence(text, s, e)) is not None)
-    if modifier is None and target == pub:
-        day = published
-    elif future:
-        day = published + dt.timedelta(days=(target - pub) % 7 or 7)
+def _range_words_ok(m: re.Match, k: str) -> bool:
+    """"between" goes with "and"; "and" only with "between"; a bare range needs a dash,
+    or "to"/"through" between two month-day dates."""
+    pre = (m.group(f"{k}_pre") or "").lower()
+    conn = m.group(f"{k}_conn")
+    if pre == "between":
+        return conn == "and"
+    if conn == "and":
+        return False
+    return bool(pre) or m.group(f"{k}_dash") is not None or (
+        k in ("rmd", "rdm") and conn in ("to", "through"))
+
+
+def _bare_day_end_ok(text: str, end: int) -> bool:
+    nxt = NEXT_WORD.match(text, end)
+    return nxt is None or nxt.group(1) in AFTER_BARE_DAY
+
+
+# ---------------------------------------------------------------- resolvers
+# each returns (value_start, value_end, precision, resolution) or None
+
+def _rmd(m, text, published, layout):
+    if not _range_words_ok(m, "rmd"):
+        return None
+    m1, d1 = _month(m["rmd_m1"]), _day(m["rmd_d1"])
+    m2 = _month(m["rmd_m2"]) if m["rmd_m2"] else m1
+    d2 = _day(m["rmd_d2"])
+    y1, y2 = m["rmd_y1"], m["rmd_y2"]
+    if not m["rmd_m2"] and not y2 and (d2 <= d1 or not _bare_day_end_ok(text, m.end("rmd"))):
+        return None
+    explicit = bool(y1 or y2)
+    y2 = y2 or _year_hint(text, m.end("rmd"), published)
+    if y1:
+        y1 = int(y1)
+        y2 = int(y2) if y2 else (y1 if (m2, d2) >= (m1, d1) else y1 + 1)
+    elif y2:
+        y2 = int(y2)
+        y1 = y2 if (m1, d1) <= (m2, d2) else y2 - 1
     else:
-        day = published - dt.timedelta(days=(pub - target) % 7 or 7)
-    return day, day, "day", "relative"
+        y1, y2 = _range_years(m1, d1, m2, d2, published)
+    start, end = dt.date(y1, m1, d1), dt.date(y2, m2, d2)
+    if end <= start:
+        return None
+    return start, end, "day", "explicit" if explicit else "relative"
 
 
-def _resolve(kind: str, m: re.Match, text: str, published: dt.date):
-    """(value_start, value_end, precision, resolution), or None if not a real date."""
-    s = m.group(kind)
-    if kind in ("between", "from_to", "dash"):
-        parts = list(_MDY_PARTS.finditer(s))
-        first = parts[0]
-        m1, d1 = _month(first["mon"]), _day(first["day"])
-        if len(parts) > 1:
-            m2, d2, y2 = _month(parts[1]["mon"]), _day(parts[1]["day"]), parts[1]["year"]
-        else:
-            m2, y2 = m1, None
-            d2 = _day(re.findall(DAY, s[first.end():])[-1])
-        y1 = first["year"] or y2
-        explicit = y1 is not None
-        y1 = int(y1) if y1 else _nearest_year(m1, d1, published)
-        y2 = int(y2) if y2 else y1
-        start, end = dt.date(y1, m1, d1), dt.date(y2, m2, d2)
-        if end < start:
-            return None
-        return start, end, "day", "explicit" if explicit else "relative"
-    if kind == "year_range":
-        y1, y2 = (int(y) for y in re.findall(YEAR, s))
-        if y2 < y1:
-            return None
-        return dt.date(y1, 1, 1), dt.date(y2, 12, 31), "year", "explicit"
-    if kind in ("mdy", "md"):
-        p = _MDY_PARTS.match(s)
-        month, day = _month(p["mon"]), _day(p["day"])
-        year = int(p["year"]) if p["year"] else _nearest_year(month, day, published)
-        d = dt.date(year, month, day)
-        return d, d, "day", "explicit" if p["year"] else "relative"
-    if kind == "dmy":
-        day, mon, year = s.split()
-        d = dt.date(int(year), _month(mon), _day(day))
-        return d, d, "day", "explicit"
-    if kind == "iso":
-        y, mo, d = (int(x) for x in re.split(r"[-./]", s))
-        v = dt.date(y, mo, d)
-        return v, v, "day", "explicit"
-    if kind == "my":
-        mon, year = s.split()
-        return (*_month_interval(int(year), _month(mon)), "month", "explicit")
-    if kind == "in_month":
-        month = _month(s)
-        return (*_month_interval(_nearest_year(month, None, published), month), "month",
-                "relative")
-    if kind == "rel_year":
-        year = published.year + {"this": 0, "last": -1, "next": 1}[s.split()[0].lower()]
-        return dt.date(year, 1, 1), dt.date(year, 12, 31), "year", "relative"
-    if kind == "rel_day":
-        d = published + dt.timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[s.lower()])
-        return d, d, "day", "relative"
-    if kind == "weekday":
-        return _weekday(text, m.start(kind), m.end(kind), published)
-    if kind == "ctx_year":
-        year = int(m.group("year"))
-        return dt.date(year, 1, 1), dt.date(year, 12, 31), "year", "explicit"
-    raise AssertionError(kind)
+def _rdm(m, text, published, layout):
+    if not _range_words_ok(m, "rdm"):
+        return None
+    d1, d2, m2 = _day(m["rdm_d1"]), _day(m["rdm_d2"]), _month(m["rdm_m2"])
+    m1 = _month(m["rdm_m1"]) if m["rdm_m1"] else m2
+    y2 = m["rdm_y2"] or _year_hint(text, m.end("rdm"), published)
+    if y2:
+        y2 = int(y2)
+        y1 = y2 if (m1, d1) <= (m2, d2) else y2 - 1
+    else:
+        y1, y2 = _range_years(m1, d1, m2, d2, published)
+    start, end = dt.date(y1, m1, d1), dt.date(y2, m2, d2)
+    if end <= start:
+        return None
+    return start, end, "day", "explicit" if m["rdm_y2"] else "relative"
 
 
-def find_dates(text: str, published: dt.date) -> list[DateCandidate]:
-    out = []
-    for m in PATTERN.finditer(text):
-        kind = m.lastgroup if m.lastgroup != "year" else "ctx_year"
-        if kind == "year":
-            kind = "ctx_year"
-        try:
-            resolved = _resolve(kind, m, text, published)
-        except ValueError:  # February 30 and the like: not a date
-            continue
-        if resolved is None:
-            continue
-        s, e = (m.start("year"), m.end("year")) if kind == "ctx_year" else m.span(kind)
-        out.append(DateCandidate(s, e, text[s:e], *resolved))
-    return out
+def _rmo(m, text, published, layout):
+    if not _range_words_ok(m, "rmo"):
+        return None
+    m1, m2 = _month(m["rmo_m1"]), _month(m["rmo_m2"])
+    y1, y2 = m["rmo_y1"], m["rmo_y2"]
+    if y2 and not y1:
+        y2 = int(y2)
+        y1 = y2 if m1 <= m2 else y2 - 1
+    elif y1:
+        y1 = int(y1)
+        y2 = int(y2) if y2 else (y1 if m2 >= m1 else y1 + 1)
+    else:
+        y1, y2 = _range_years(m1, 1, m2, 28, published)
+    if (y2, m2) <= (y1, m1):
+        return None
+    return (_month_span(y1, m1)[0], _month_span(y2, m2)[1], "month",
+            "explicit" if (m["rmo_y1"] or m["rmo_y2"]) else "relative")
+
+
+def _ryr(m, text, published, layout):
+    if not _range_words_ok(m, "ryr"):
+        return None
+    y1, tail = int(m["ryr_y1"]), m["ryr_y2"]
+    y2 = int(tail) if len(tail) == 4 else y1 // 100 * 100 + int(tail)
+    if y2 <= y1 or y2 > 2100:
+        return None
+    return (*_year_span(y1, y2), "year", "explicit")
+
+
+def _iso(m, text, published, layout):
+    d = dt.date(int(m["iso_y"]), int(m["iso_m"]), int(m["iso_d"]))
+    return d, d, "day", "explicit"
+
+
+def _mdy(m, text, published, layout):
+    d = dt.date(int(m["mdy_y"]), _month(m["mdy_m"]), _day(m["mdy_d"]))
+    return d, d, "day", "explicit"
+
+
+def _dmy(m, text, published, layout):
+    d = dt.date(int(m["dmy_y"]), _month(m["dmy_m"]), _day(m["dmy_d"]))
+    return d, d, "day", "explicit"
+
+
+def _my(m, text, published, layout):
+    return (*_month_span(int(m["my_y"]), _month(m["my_m"])), "month", "explicit")
+
+
+def _md(m, text, published, layout):
+    month, day = _month(m["md_m"]), _day(m["md_d"])
+    year = _year_hint(text, m.end("md"), published) or _nearest_year(month, day, published)
+    d = dt.date(year, month, day)
+    return d, d, "day", "relative"
+
+
+def _dm(m, text, published, layout):
+    month, day = _month(m["dm_m"]), _day(m["dm_d"])
+    year = _year_hint(text, m.end("dm"), published) or _nearest_year(month, day, published)
+    d = dt.date(year, month, day)
+    return d, d, "day", "relative"
+
+
+def _mctx(m, text, published, layout):
+    month = _month(m["mctx_m"])
+    mod = (m["mctx_mod"] or "").lower()
+    if mod == "last":
+        year = published.year if month < published.month else published.year - 1
+    elif mod == "next":
+        year = published.year if month > published.month else published.year + 1
+    elif mod == "this":
+        year = published.year
+    else:
+        year = _nearest_year(month, 15 if month != 2 else 14, published)
+    return (*_month_span(year, month), "month", "relative")
+
+
+def _decade(m, text, published, layout):
+    y = int(m["decade_y"])
+    return (*_year_span(y, y + 9), "year", "explicit")
+
+
+def _rel(m, text, published, layout):
+    if text[max(0, m.start() - 4):m.start()].lower() == "the ":  # "the last year of"
+        return None
+    shift = {"this": 0, "last": -1, "next": 1}[m["rel_mod"].lower()]
+    if m["rel_unit"] == "year":
+        return (*_year_span(published.year + shift), "year", "relative")
+    month_index = published.year * 12 + published.month - 1 + shift
+    return (*_month_span(month_index // 12, month_index % 12 + 1), "month", "relative")
+
+
+def _relday(m, text, published, layout):
+    d = published + dt.timedelta(days=-1 if m.group().lower() == "yesterday" else 1)
+    return d, d, "day", "relative"
+
+
+def _weekday(m, text, published, layout):
+    target = WEEKDAYS.index(m["weekday_d"].lower())
+    mod = (m["weekday_mod"] or "").lower()
+    today = published.weekday()
+    if mod == "last":
+        future = False
+    elif mod == "next" or mod.endswith("coming"):
+        future = True
+    elif target == today:
+        return published, published, "day", "relative"
+    else:
+        future = is_future(text, m.start("weekday"), m.end("weekday"), layout)
+    if future:
+        d = published + dt.timedelta(days=(target - today) % 7 or 7)
+    else:
+        d = published - dt.timedelta(days=(today - target) % 7 or 7)
+    return d, d, "day", "relative"
+
+
+def _year(m, text, published, layout):
+    if m["year_a"]:
+        nxt = NEXT_WORD.match(text, m.end("year"))
+        if nxt and nxt.group(1).endswith("s") and nxt.group(1) not in PLURAL_NOT_NOUN:
+            return None  # "of 2000 workers": a count
+    y = int(m["year_a"] or m["year_b"] or m["year_c"] or m["year_d"])
+    return (*_year_span(y), "year", "explicit")
+
+
+RESOLVERS = {"rmd": _rmd, "rdm": _rdm, "rmo": _rmo, "ryr": _ryr, "iso": _iso, "mdy": _mdy,
+             "dmy": _dmy, "my": _my, "md": _md, "dm": _dm, "mctx": _mctx, "decade": _decade,
+             "rel": _rel, "relday": _relday, "weekday": _weekday, "year": _year}
+
+
+# ---------------------------------------------------------------- tense of a weekday
+
+def is_future(text: str, start: int, end: int, layout: Layout) -> bool:
+    """Does the verb group governing the expression at [start, end) speak of the future?
+
+    The nearest verb marker before it in its sentence decides; if there is none, the
+    first one after it; with none at all, the past."""
+    s_start, s_end = layout.sentence(start)
+    before = [w.lower() for w in TOKEN.findall(text, s_start, start)]
+    verdict = _scan(before[::-1], backwards=True)
+    if verdict is None:
+        verdict = _scan([w.lower() for w in TOKEN.findall(text, end, s_end)], backwards=False)
+    return bool(verdict)
+
+
+def _is_past(w: str) -> bool:
+    return w in PAST_WORDS or (len(w) > 4 and w.endswith("ed") and w not in NOT_PAST_ED)
+
+
+def _skip_adverbs(tokens: list[str], i: int) -> int:
+    while i < len(tokens) and (tokens[i] in ADVERBS or tokens[i].endswith("ly")):
+        i += 1
+    return i
+
+
+def _scan(tokens: list[str], backwards: bool) -> bool | None:
+    """First verb marker in `tokens` (in scan order): True future, False past."""
+    for i, w in enumerate(tokens):
+        later = tokens[i - 1] if backwards and i else (
+            tokens[i + 1] if not backwards and i + 1 < len(tokens) else "")
+        if w in FUTURE_WORDS or w.endswith(("'ll", "’ll")) or w in ("won't", "won’t"):
+            return True
+        if w in FUTURE_BEFORE_TO and later == "to":
+            return True
+        if w in BE_PRESENT and later in FUTURE_AFTER_BE:
+            return True
+        if _is_past(w):
+            if not backwards:
+                return False
+            j = _skip_adverbs(tokens, i + 1)  # "will be published", "is to be held"
+            if j < len(tokens) and tokens[j] in ("be", "been", "being"):
+                k = _skip_adverbs(tokens, j + 1)
+                aux = tokens[k] if k < len(tokens) else ""
+                if aux in ("will", "shall") or aux.endswith(("'ll", "’ll")):
+                    return True
+                if aux == "to" and k + 1 < len(tokens) and tokens[k + 1] in FUTURE_BEFORE_TO:
+                    return True
+            return False
+    return None

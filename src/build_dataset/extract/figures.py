@@ -1,208 +1,409 @@
 """Numbers stated in a text: value, qualifier, kind and unit, with exact spans.
 
-value_text is the exact surface including the qualifier ("nearly 300 million"). Values
-are normalised ("540,000" -> 540000, "1.2 billion" -> 1.2e9, "one fifth" -> 0.2, "eight"
--> 8). Vague magnitudes ("hundreds of millions", "thousands of") get qualifier `vague`
-and their order of magnitude as value (hundreds of millions -> 100000000).
-Kinds: percent ("68.3 percent", "22.4%"), amount (money), ordinal ("17th", "100th",
-"No. 9", "first" before a noun, a paragraph's "1." heading), duration ("four-day",
-"five years"), frequency ("every five years", "twice a year"), count otherwise.
-The unit is the counted noun phrase after the number, as written, up to three words,
-stopping at a preposition, article, verb-like word or punctuation ("1,670 national model
-workers" -> "national model workers"); for durations the time unit, for percents
-"percent", for money the currency. "one" alone is not a figure (it is mostly a pronoun);
-years and day numbers inside date expressions are not figures: callers pass the date spans.
+Surface (`value_text`, the span): the number with its qualifier words ("nearly 300
+million", "about 2,000", "2,000-plus", "100 or more"), its currency ("$5 million", "100
+yuan"), percent sign or word ("68.3 percent", "22.4%"), and, for durations and
+frequencies, the time unit ("five years", "four-day", "every five years", "twice a
+year"). For counts and ordinals the counted noun is not in the span but in `unit`.
+
+Values: "540,000" -> 540000, "nearly 300 million" -> 3e8, "1.2 billion" -> 1.2e9,
+"eight" -> 8, "two hundred and fifty" -> 250, "one fifth" -> 0.2, "half of" -> 0.5,
+"one and a half" -> 1.5. Vague magnitudes get qualifier `vague` and their lower bound:
+"dozens" 12, "hundreds" 100, "thousands" 1000, "tens of thousands" 1e4, "hundreds of
+millions" 1e8.
+
+Qualifiers: nearly/almost/close to -> nearly; about/around/some/approximately/roughly/
+an estimated/"or so"/"-odd" -> approximately; more than/over/above/upwards of/in excess of/
+"-plus" -> more_than; at least/no less than/no fewer than/"or more"/"and above" ->
+at_least; less than/fewer than/under/below/up to/as many as/no more than -> less_than.
+"about" after a verb of speech ("talked about three issues") and a sentence-initial
+"Over" before a duration ("Over five years, …") are not qualifiers.
+
+Kinds: percent; amount (a currency); duration (a number of years, months, weeks, days,
+hours, minutes, decades, centuries: "100 years", "four-day"); frequency ("every five
+years": value 5, unit "years"; "twice a year": value 2, unit "times a year"); ordinal
+("17th", "100th", "No. 9", "Article 5", and "first" … "hundredth" only after a
+determiner or possessive and before a noun: "the first such award ceremony", "this year's
+ninth issue"); count otherwise.
+
+Unit: for counts and ordinals, the noun phrase right after the number (after "of" for
+vague magnitudes), up to three words, stopping at a preposition, conjunction, article,
+pronoun, auxiliary verb, adverb, a later -ed/-ing word, a number or punctuation; a
+leading "such", "more", "other", "additional" or "further" is skipped ("1,670 national
+model workers" -> "national model workers", "540,000 members" -> "members"). Counts keep
+the words as written; ordinals lower-case Title Case words and keep acronyms ("18th
+National Congress" -> "national congress", "18th CPC National Congress" -> "CPC
+national congress"). Percents: "percent" or "percentage points"; money: the currency
+("$" -> "dollars", "¥"/"RMB" -> "yuan", or the word as written); durations: the time word.
+
+Not figures: numbers inside date mentions (years, days), a bare "one" (mostly a pronoun:
+"one of", "of one heart and mind"; "one million", "one year", "one fifth" are figures),
+capitalized number words inside names ("Five-Year Plan", "Two Sessions"; in headlines
+they count), number words in other hyphenated compounds ("two-way", "10-member"), a
+paragraph's list number ("1. It is imperative…"), codes ("Covid-19", "G20", "5G"), clock
+times and "24/7", and a bare four-digit 1800-2100 number the date extractor did not take
+(almost always a year: "the 2025 work plan"). A range "20 to 30 percent" / "2-3 million"
+gives two figures, the first taking the second's unit and scale.
 """
 
 from __future__ import annotations
 
 import re
 
-from build_dataset.extract.types import FigureCandidate
+from build_dataset.extract.layout import Layout
+from build_dataset.extract.patterns import either_case, trie
+from build_dataset.extract.types import DateCandidate, FigureCandidate
 
-UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-         "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-         "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-         "nineteen": 19}
+ONES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+        "eight": 8, "nine": 9}
+TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+         "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
         "eighty": 80, "ninety": 90}
-SCALES = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
-ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
-                 "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11,
-                 "twelfth": 12, "twentieth": 20, "hundredth": 100}
+WORD_VALUES = {**ONES, **TEENS, **TENS}
+SCALES = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9,
+          "trillion": 10**12, "dozen": 12}
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+            "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11,
+            "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
+            "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+            "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50,
+            "sixtieth": 60, "seventieth": 70, "eightieth": 80, "ninetieth": 90,
+            "hundredth": 100}
 FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
              "fourth": 4, "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6,
-             "tenth": 10, "tenths": 10}
-VAGUE = {"dozens": 12, "tens": 10, "hundreds": 100, "thousands": 1e3, "millions": 1e6,
-         "billions": 1e9}
-QUALIFIERS = [
-    ("nearly", "nearly"), ("almost", "nearly"), ("close to", "nearly"),
-    ("about", "approximately"), ("around", "approximately"), ("some", "approximately"),
-    ("approximately", "approximately"), ("roughly", "approximately"),
-    ("an estimated", "approximately"), ("more than", "more_than"), ("over", "more_than"),
-    ("above", "more_than"), ("upwards of", "more_than"), ("in excess of", "more_than"),
-    ("at least", "at_least"), ("no fewer than", "at_least"), ("no less than", "at_least"),
-    ("less than", "less_than"), ("fewer than", "less_than"), ("under", "less_than"),
-    ("below", "less_than"), ("up to", "less_than"),
+             "seventh": 7, "sevenths": 7, "eighth": 8, "eighths": 8, "ninth": 9,
+             "ninths": 9, "tenth": 10, "tenths": 10}
+VAGUE = {"dozens": 12, "tens": 10, "hundreds": 100, "thousands": 10**3, "millions": 10**6,
+         "billions": 10**9}
+VAGUE_OF = ("thousands", "millions", "billions")
+QUALIFIERS = {
+    "nearly": "nearly", "almost": "nearly", "close to": "nearly",
+    "about": "approximately", "around": "approximately", "some": "approximately",
+    "approximately": "approximately", "roughly": "approximately",
+    "an estimated": "approximately",
+    "more than": "more_than", "over": "more_than", "above": "more_than",
+    "upwards of": "more_than", "in excess of": "more_than", "well over": "more_than",
+    "just over": "more_than", "well above": "more_than",
+    "at least": "at_least", "no less than": "at_least", "not less than": "at_least",
+    "no fewer than": "at_least",
+    "less than": "less_than", "fewer than": "less_than", "under": "less_than",
+    "below": "less_than", "up to": "less_than", "as many as": "less_than",
+    "as much as": "less_than", "no more than": "less_than", "not more than": "less_than",
+    "just under": "less_than",
+}
+TAIL_QUALIFIERS = {"or more": "at_least", "or above": "at_least", "and above": "at_least",
+                   "or so": "approximately", "-odd": "approximately", "-plus": "more_than"}
+CURRENCY_SIGNS = {"$": "dollars", "US$": "US dollars", "HK$": "HK dollars", "¥": "yuan",
+                  "RMB": "yuan", "€": "euros", "£": "pounds"}
+TIME_UNIT = (r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|centuries|century)")
+
+
+def _words(words, capital=True) -> str:
+    """Regex of `words` (a trie), each also with a capital first letter unless not `capital`."""
+    return trie(either_case(words) if capital else words)
+
+
+def _qual(k: str) -> str:
+    """An optional qualifier before the number of alternative `k`, as group `k_q`."""
+    return rf"(?:(?P<{k}_q>{_words(QUALIFIERS)})\s+)?"
+
+
+SCALE = rf"(?:{_words(SCALES, capital=False)})\b"
+BASIC = (rf"(?:(?:{_words(TENS)})(?:-(?:{_words(ONES, capital=False)}))?"
+         rf"|{_words(TEENS)}|{_words(ONES)})(?![\w])")
+WORDNUM = (rf"(?:{BASIC}|[Aa](?=\s+{SCALE}))"
+           rf"(?:(?:\s+{SCALE})+(?:(?:\s+and)?\s+{BASIC})?)*")
+DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![A-Za-z\d])"
+NUMBER = (rf"(?:{DIGITS}(?:\s+{SCALE})?|{WORDNUM}|[Hh]alf\s+a\s+(?:million|billion)\b)"
+          r"(?:\s+and\s+a\s+half\b)?")
+CURRENCY = r"(?:US\$|HK\$|RMB\s?|\$|¥|€|£)"
+CURRENCY_WORD = r"(?:yuan|U\.S\.\s+dollars|US\s+dollars|dollars|euros|pounds|renminbi)\b"
+SUFFIX = (rf"\s*%|\s+percent\b|\s+per\s+cent\b|\s+percentage\s+points?\b|\s+{CURRENCY_WORD}"
+          r"|-(?:day|week|month|year|hour|minute|decade|century)s?(?:-long|-old)?\b")
+GUARD = r"(?<![\w.,/$¥€£-])"
+
+ALTERNATIVES = [
+    ("label", r"\b(?:No|Nos|no)\.\s?(?P<label_n>\d+)\b(?!\.\d)"
+              r"|\b(?P<label_w>Article|Chapter|Section|Clause|Item|Document|Volume)\s+"
+              r"(?P<label_n2>\d+)\b(?!\.\d)"),
+    ("every", rf"{_qual('every')}\b(?:[Oo]nce\s+)?[Ee]very\s+(?P<every_n>{NUMBER})\s+"
+              rf"(?P<every_u>{TIME_UNIT})\b"),
+    ("times", rf"{GUARD}{_qual('times')}(?:(?P<times_w>[Oo]nce|[Tt]wice|[Tt]hrice)"
+              rf"|(?P<times_n>{NUMBER})\s+"
+              r"times)\s+(?:a|per|each|every)\s+(?P<times_u>year|month|week|day|decade)\b"),
+    ("vague", rf"\b(?:{_words(VAGUE)})(?:\s+of\s+(?:{_words(VAGUE_OF)}))?\b"),
+    ("frac", rf"\b{_qual('frac')}(?P<frac_n>{_words(ONES)}|[Aa])[\s-]"
+             rf"(?P<frac_d>{_words(FRACTIONS, False)})"
+             r"\b(?!-)"),
+    ("ordd", r"(?<![\w.,-])\d{1,4}(?:st|nd|rd|th)\b"),
+    ("core", rf"{GUARD}(?:(?P<qual>{_words(QUALIFIERS)})\s+)?"
+             rf"(?P<cur>{CURRENCY})?(?P<num>{NUMBER})"
+             rf"(?:(?P<rconn>\s*[-–]\s*|\s+to\s+)(?P<cur2>{CURRENCY})?(?P<num2>{NUMBER}))?"
+             rf"(?P<suffix>{SUFFIX})?"
+             r"(?P<tail>\s+or\s+(?:more|so|above)\b|\s+and\s+above\b|-plus\b|-odd\b)?"),
+    ("half", rf"(?<![\w-]){_qual('half')}[Hh]alf\b(?!-)"),
+    ("ordw", rf"\b(?:(?:{_words(TENS)})-)?(?:{_words(ORDINALS)})\b(?!-)"),
 ]
-_QUAL = {q: k for q, k in QUALIFIERS}
-TIME_UNITS = r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|centuries|century)"
-CURRENCY_WORDS = r"(?:yuan|U\.S\. dollars|US dollars|dollars|euros|pounds)"
+START = r"(?<![A-Za-z0-9])(?=[A-Za-z0-9$¥€£])"  # figures start a word: a cheap first test
+PATTERN = re.compile(START + "(?:" + "|".join(f"(?P<{k}>{p})" for k, p in ALTERNATIVES) + ")")
 
-_w = "|".join
-NOT_AFTER_ORDINAL = """of and to in the a an time place all half be been is are was were that
-this these it its by as at on for with from or but""".split()
-WORDNUM = (rf"(?:(?:{_w(TENS)})(?:-(?:{_w(k for k in UNITS if UNITS[k] < 10)}))?"
-           rf"|{_w(sorted((k for k in UNITS if k != 'one'), key=len, reverse=True))})")
-DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-SCALE = rf"(?:\s+(?:{_w(SCALES)}))"
-NUMBER = rf"(?:(?:{DIGITS}|{WORDNUM}|one(?={SCALE}))(?![\w]){SCALE}*)"
-_QUAL_WORDS = _w(re.escape(q) for q, _ in QUALIFIERS)
-
-
-def _qual(alt: str) -> str:
-    return rf"(?:\b(?P<q_{alt}>(?i:{_QUAL_WORDS}))\s+)?"
-NB = r"(?<![\w.,$-])"  # a number does not continue a word, a decimal or a code like Covid-19
-
-_ALTERNATIVES = [
-    ("vague", rf"\b(?:{_w(VAGUE)})\s+of\s+(?:(?:{_w(VAGUE)})(?=\s|$|[.,;]))?"
-              rf"(?:\s+of\s+)?"),
-    ("frequency", rf"\bevery\s+(?:{NUMBER}\s+)?{TIME_UNITS}\b|{NB}(?:{NUMBER}\s+times|once|twice)"
-                  rf"\s+(?:a|per|each|every)\s+(?:year|month|week|day)\b"),
-    ("amount", rf"{_qual('amount')}(?:(?:US\$|\$|¥|€|£|RMB\s?){NUMBER}"
-               rf"|{NB}{NUMBER}\s+{CURRENCY_WORDS})\b"),
-    ("percent", rf"{_qual('percent')}{NB}{NUMBER}\s*"
-                r"(?:%|percent\b|per\s+cent\b|percentage\s+points?\b)"),
-    ("fraction", rf"\b(?:one|a|two|three)[\s-](?:{_w(FRACTIONS)})\b"),
-    ("ordinal", rf"{NB}\d+(?:st|nd|rd|th)\b|\bNo\.\s?\d+\b"
-                rf"|\b(?:{_w(ORDINAL_WORDS)})(?=\s+(?!(?:{_w(NOT_AFTER_ORDINAL)})\b)[a-zA-Z])"),
-    ("heading", r"(?:(?<=\n\n)|^)\d{1,2}(?=\.\s)"),
-    ("adjectival", rf"{NB}{NUMBER}-(?:day|week|month|year|hour|minute|decade|century)"
-                   rf"(?:-long)?\b"),
-    ("number", rf"{_qual('number')}{NB}{NUMBER}(?![\w%])(?!\.\d)(?!,\d)"),
-]
-PATTERN = re.compile("|".join(f"(?P<{n}>{p})" for n, p in _ALTERNATIVES))
-UNIT_WORD = re.compile(r"\s+((?:[A-Za-z][A-Za-z’'-]*))")
-STOP = set("""of in at on and or to from for with by as than per into over under about
-within across after before during while who which that whose where when this these those
-the a an its their his her our your is are was were be been being has have had will would
-can could should may might must do does did not no said says says told such so also
-percent each every other than more most less""".split())
-TIME_UNIT_RE = re.compile(rf"\s+(?:of\s+)?({TIME_UNITS})\b")
+TIME_AFTER = re.compile(rf"\s+(?:(?:working|calendar|business|consecutive|straight|full)\s+)?"
+                        rf"({TIME_UNIT})\b")
+WORD_AFTER = re.compile(r"[ \t]+([A-Za-z][A-Za-z’'-]*)")
+OF_AFTER = re.compile(r"\s+of\b")
+PREV_WORD = re.compile(r"([A-Za-z’']+)[ \t]+$")
+YEAR_LIKE = re.compile(r"1[89]\d\d|20\d\d|2100")
+TRAILING_SCALE = re.compile(rf"\s({SCALE})$")
+UNIT_STOP = frozenset("""of in at on to from for with by as than per into onto over under
+about within across after before during while since until among between including like
+and or but nor so yet plus versus vs the a an this that these those its their his her our
+your my who whom whose which what where when why how is are was were be been being has have
+had will would can could should may might must shall do does did not no said says say told
+percent percentage times more most less least each every all both either neither other
+one two three four five six seven eight nine ten hundred thousand million billion
+year years month months week weeks day days ago old respectively""".split())
+LEADING_SKIP = frozenset({"such", "more", "other", "additional", "further"})
+DETERMINERS = frozenset({"the", "its", "their", "his", "her", "this", "that", "our", "a",
+                         "an", "my", "your", "whose"})
+NOT_AFTER_ORDINAL = frozenset({"half", "quarter", "halves", "quarters"})
+PERIOD_BEFORE = frozenset({"past", "last", "next", "previous", "following", "coming"})
+SPEECH_VERBS = frozenset("""talk talked talks talking spoke speak speaks speaking said say
+says saying know knew known learn learned learnt care cared cares think thought worry
+worried complain complained concerned ask asked asks information news questions
+question wrote write writes read reads""".split())
 
 
-def word_value(s: str) -> float:
-    """Value of a number surface without qualifier: '540,000', 'nearly'-less words."""
-    tokens = s.replace("-", " ").split()
-    total, current = 0.0, 0.0
-    for t in tokens:
-        t = t.lower()
-        if re.fullmatch(DIGITS, t):
-            current += float(t.replace(",", ""))
-        elif t in UNITS:
-            current += UNITS[t]
-        elif t in TENS:
-            current += TENS[t]
-        elif t in SCALES:
-            scale = SCALES[t]
-            current = (current or 1) * scale
-            if scale >= 1e3:
-                total, current = total + current, 0.0
-    return total + current
-
-
-def _unit(text: str, end: int, allow_caps: bool) -> str | None:
-    words, pos = [], end
-    while len(words) < 3:
-        m = UNIT_WORD.match(text, pos)
-        if not m or "\n" in text[pos:m.start(1)]:
-            break
-        w = m.group(1)
-        if w.lower() in STOP or w.endswith("ly") or (w[0].isupper() and not allow_caps):
-            break
-        words.append(w)
-        pos = m.end()
-    return " ".join(words) or None
-
-
-def find_figures(text: str, skip: list[tuple[int, int]]) -> list[FigureCandidate]:
-    """Every figure outside the `skip` spans (the date mentions), in text order."""
-    out = []
-    skip = sorted(skip)
-    for m in PATTERN.finditer(text):
-        s, e = m.span()
-        if any(a < e and s < b for a, b in skip):
-            continue
-        kind_alt = next(n for n, _ in _ALTERNATIVES if m.group(n) is not None)
-        surface = text[s:e].rstrip()
-        e = s + len(surface)
-        if kind_alt == "vague":
-            surface = re.sub(r"\s+of\s*$", "", surface)
-            e = s + len(surface)
-        qual = m.groupdict().get(f"q_{kind_alt}")
-        qualifier = _QUAL.get(qual.lower(), "exact") if qual else "exact"
-        body = surface[len(qual):].strip() if qual else surface
-        cand = _classify(kind_alt, body, text, e)
-        if cand is None:
-            continue
-        value, kind, unit = cand
-        if kind_alt == "vague":
-            qualifier = "vague"
-        if kind == "count" and qualifier == "exact" and _is_bare_year(body, text, e):
-            continue
-        out.append(FigureCandidate(s, e, surface, float(value), qualifier, kind, unit))
+def find_figures(text: str, dates: list[DateCandidate] | tuple = (),
+                 layout: Layout | None = None) -> list[FigureCandidate]:
+    """Every figure of `text` outside the date mentions, in text order, without overlaps."""
+    layout = layout or Layout(text)
+    masked = _mask(text, dates)
+    out: list[FigureCandidate] = []
+    for m in PATTERN.finditer(masked):
+        out.extend(HANDLERS[m.lastgroup](m, text, masked, layout))
     return out
 
 
-def _is_bare_year(body: str, text: str, end: int) -> bool:
-    """A four-digit 1800-2100 number with no counted noun after it reads as a year."""
-    if not re.fullmatch(r"(1[89]\d\d|20\d\d|2100)", body):
-        return False
-    return _unit(text, end, False) is None
+def _mask(text: str, dates) -> str:
+    """The text with every date span blanked out (same length, so offsets hold)."""
+    if not dates:
+        return text
+    parts, pos = [], 0
+    for d in sorted(dates, key=lambda d: d.char_start):
+        parts.append(text[pos:d.char_start])
+        parts.append("\x00" * (d.char_end - d.char_start))
+        pos = d.char_end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
-def _classify(alt: str, body: str, text: str, end: int):
-    if alt == "vague":
-        words = [w for w in body.lower().split() if w in VAGUE]
-        value = 1.0
-        for w in words:
-            value *= VAGUE[w]
-        rest = re.match(r"\s+of\s+", text[end:])
-        unit = _unit(text, end + rest.end() - 1, False) if rest else None
-        return value, "count", unit
-    if alt == "frequency":
-        m = re.search(TIME_UNITS, body)
-        if body.lower().startswith("every"):
-            num = body[5:m.start()].strip()
-            return (word_value(num) if num else 1), "frequency", m.group()
-        unit = re.search(r"(year|month|week|day)\b", body).group()
-        times = {"once": 1, "twice": 2}.get(body.split()[0].lower())
-        return (times or word_value(body.split(" times")[0])), "frequency", f"times a {unit}"
-    if alt == "amount":
-        cur = re.search(rf"US\$|\$|¥|€|£|RMB|{CURRENCY_WORDS}", body).group()
-        num = re.search(NUMBER, body).group()
-        return word_value(num), "amount", cur
-    if alt == "percent":
-        num = re.search(NUMBER, body).group()
-        return word_value(num), "percent", "percent"
-    if alt == "fraction":
-        first, second = re.split(r"[\s-]", body.lower())
-        numer = {"one": 1, "a": 1, "two": 2, "three": 3}[first]
-        return numer / FRACTIONS[second], "count", _unit(text, end, False)
-    if alt in ("ordinal", "heading"):
-        if alt == "heading":
-            return int(body), "ordinal", None
-        low = body.lower()
-        if low.startswith("no."):
-            return int(re.search(r"\d+", body).group()), "ordinal", None
-        value = ORDINAL_WORDS.get(low) or int(re.match(r"\d+", body).group())
-        return value, "ordinal", _unit(text, end, True)
-    if alt == "adjectival":
-        num, unit = body.rsplit("-", 1) if not body.endswith("-long") else (
-            body[:-5].rsplit("-", 1))
-        return word_value(num), "duration", unit
-    value = word_value(body)
-    t = TIME_UNIT_RE.match(text, end)
-    if t:
-        return value, "duration", t.group(1)
-    return value, "count", _unit(text, end, False)
+def _fig(text: str, s: int, e: int, value: float, qualifier: str, kind: str,
+         unit: str | None) -> FigureCandidate:
+    return FigureCandidate(s, e, text[s:e], float(value), qualifier, kind, unit)
+
+
+# ---------------------------------------------------------------- values
+
+def number_value(surface: str) -> float:
+    """'540,000' -> 540000, '1.2 billion' -> 1.2e9, 'two hundred and fifty' -> 250."""
+    low = surface.lower().replace(",", "")
+    half = 0.0
+    if low.endswith("and a half"):
+        low, half = low[: -len("and a half")].strip(), 0.5
+    tokens = low.replace("-", " ").split()
+    if tokens[:2] == ["half", "a"]:
+        return SCALES[tokens[2]] / 2
+    total, current, decimals = 0, 0, 0
+    for t in tokens:
+        if t[0].isdigit():
+            whole, _, frac = t.partition(".")
+            current, decimals = int(whole + frac), len(frac)
+        elif t in WORD_VALUES:
+            current += WORD_VALUES[t]
+        elif t == "a":
+            current = 1
+        elif t == "hundred":
+            current = (current or 1) * 100
+        elif t in SCALES:
+            total, current = total + (current or 1) * SCALES[t], 0
+    return (total + current) / 10**decimals + half
+
+
+# ---------------------------------------------------------------- unit
+
+def _noun_phrase(masked: str, pos: int, ordinal: bool = False) -> str | None:
+    words: list[str] = []
+    while len(words) < 3:
+        m = WORD_AFTER.match(masked, pos)
+        if not m:
+            break
+        w = m.group(1).rstrip("’'-")
+        low = w.lower()
+        possessive = low.endswith(("'s", "’s"))
+        if possessive:
+            w, low = w[:-2], low[:-2]
+        if not w or low in UNIT_STOP or low.endswith("ly"):
+            break
+        if words and low.endswith(("ed", "ing")):
+            break
+        pos = m.end()
+        if not words and low in LEADING_SKIP:
+            continue
+        if ordinal and w[0].isupper() and not w.isupper():
+            w = low
+        words.append(w)
+        if possessive or m.group(1) != m.group(1).rstrip("’'-"):
+            break
+    return " ".join(words) or None
+
+
+# ---------------------------------------------------------------- handlers
+# each yields the candidates of one match of PATTERN
+
+def _label(m, text, masked, layout):
+    n = int(m["label_n"] or m["label_n2"])
+    unit = m["label_w"].lower() if m["label_w"] else None
+    yield _fig(text, *m.span("label"), n, "exact", "ordinal", unit)
+
+
+def _qualifier(m: re.Match, k: str) -> str:
+    q = m[f"{k}_q"]
+    return QUALIFIERS[" ".join(q.lower().split())] if q else "exact"
+
+
+def _every(m, text, masked, layout):
+    yield _fig(text, *m.span("every"), number_value(m["every_n"]), _qualifier(m, "every"),
+               "frequency", m["every_u"])
+
+
+def _times(m, text, masked, layout):
+    w = (m["times_w"] or "").lower()
+    value = {"once": 1, "twice": 2, "thrice": 3}[w] if w else number_value(m["times_n"])
+    yield _fig(text, *m.span("times"), value, _qualifier(m, "times"), "frequency",
+               f"times a {m['times_u']}")
+
+
+def _vague(m, text, masked, layout):
+    value = 1
+    for w in m.group("vague").lower().split():
+        value *= VAGUE.get(w, 1)
+    of = OF_AFTER.match(masked, m.end("vague"))
+    if m.group("vague").lower() == "tens" and not of:
+        return  # "tens" alone is not a number
+    unit = _noun_phrase(masked, of.end()) if of else None
+    yield _fig(text, *m.span("vague"), value, "vague", "count", unit)
+
+
+def _after_period_word(masked: str, s: int) -> bool:
+    """"the first half", "the past three quarters": a period, not a share."""
+    prev = PREV_WORD.search(masked, max(0, s - 20), s)
+    return bool(prev) and (prev.group(1).lower() in ORDINALS
+                           or prev.group(1).lower() in PERIOD_BEFORE)
+
+
+def _frac(m, text, masked, layout):
+    numerator = m["frac_n"].lower()
+    if numerator == "a" and not OF_AFTER.match(masked, m.end("frac")):
+        return  # "a third term" is an ordinal use, not a fraction
+    if _after_period_word(masked, m.start("frac")):
+        return
+    n = 1 if numerator == "a" else ONES[numerator]
+    yield _fig(text, *m.span("frac"), n / FRACTIONS[m["frac_d"]], _qualifier(m, "frac"),
+               "count", None)
+
+
+def _half(m, text, masked, layout):
+    if not m["half_q"] and not OF_AFTER.match(masked, m.end("half")):
+        return  # "half" alone: "in half", "half an hour"
+    if _after_period_word(masked, m.start("half")):
+        return
+    yield _fig(text, *m.span("half"), 0.5, _qualifier(m, "half"), "count", None)
+
+
+def _ordd(m, text, masked, layout):
+    s, e = m.span("ordd")
+    yield _fig(text, s, e, int(text[s:e][:-2]), "exact", "ordinal",
+               _noun_phrase(masked, e, ordinal=True))
+
+
+def _ordw(m, text, masked, layout):
+    s, e = m.span("ordw")
+    prev = PREV_WORD.search(masked, max(0, s - 30), s)
+    if not prev:
+        return
+    p = prev.group(1).lower()
+    if p not in DETERMINERS and not p.endswith(("'s", "’s")):
+        return
+    unit = _noun_phrase(masked, e, ordinal=True)
+    nxt = WORD_AFTER.match(masked, e)
+    following = nxt.group(1).lower() if nxt else ""
+    if following in NOT_AFTER_ORDINAL or (unit is None and following not in ("one", "ones")):
+        return
+    parts = text[s:e].lower().split("-")
+    value = ORDINALS[parts[-1]] + (TENS[parts[0]] if len(parts) == 2 else 0)
+    yield _fig(text, s, e, value, "exact", "ordinal", unit)
+
+
+def _core(m, text, masked, layout):
+    s, e = m.span("core")
+    num = m["num"]
+    after = masked[e:e + 2]
+    if after[:1] == "-" and after[1:2].isalpha():
+        return  # "two-way", "10-member", "Five-Year Plan"
+    if after[:1] in ":/" and after[1:2].isdigit():
+        return  # "10:30", "24/7"
+    ns = m.start("num")
+    if num[0].isdigit() and text[layout.paragraph(ns)[0]:ns].strip() == "" and (
+            after[:1] in ".)" and not m["suffix"] and not m["num2"]):
+        return  # a list number opening a paragraph: "1. It is imperative …"
+    if num[0].isupper() and not layout.is_headline(ns) and not layout.at_sentence_start(ns):
+        nxt = text[m.end("num"):m.end("num") + 2]
+        if nxt[:1] in " -" and nxt[1:2].isupper():
+            return  # a number word inside a name: "the Two Sessions"
+    suffix = (m["suffix"] or "").strip()
+    cur = (m["cur"] or m["cur2"] or "").strip()
+    end = e
+    unit: str | None
+    if suffix.endswith("%") or suffix.startswith(("percent", "per")):
+        kind, unit = "percent", "percentage points" if "point" in suffix else "percent"
+    elif cur or (suffix and not suffix.startswith("-")):
+        kind = "amount"
+        unit = CURRENCY_SIGNS.get(cur) if cur else " ".join(suffix.split())
+    elif suffix.startswith("-"):
+        kind, unit = "duration", re.match(r"-([a-z]+?)s?(?:-|$)", suffix).group(1)
+    else:
+        t = TIME_AFTER.match(masked, e) if not m["tail"] else None
+        if t:
+            kind, unit, end = "duration", t.group(1), t.end()
+        else:
+            kind, unit = "count", _noun_phrase(masked, e)
+    if num.lower() == "one" and kind == "count" and not m["num2"]:
+        return  # "one of", "one heart": a pronoun or a determiner, not a figure
+    qual = m["qual"]
+    if kind == "count" and not (qual or m["num2"] or m["tail"]) and YEAR_LIKE.fullmatch(num):
+        return  # a year the date extractor did not take
+    qualifier = QUALIFIERS[" ".join(qual.lower().split())] if qual else "exact"
+    if qual:
+        prev = PREV_WORD.search(masked, max(0, s - 20), s)
+        preposition = qual.lower() == "about" and prev and prev.group(1).lower() in SPEECH_VERBS
+        initial_over = qual == "Over" and kind == "duration" and layout.at_sentence_start(s)
+        if preposition or initial_over:  # not a qualifier: the span starts at the number
+            s, qualifier = m.start("cur") if m["cur"] else ns, "exact"
+    tail = TAIL_QUALIFIERS[" ".join(m["tail"].split())] if m["tail"] else "exact"
+    if not m["num2"]:
+        yield _fig(text, s, end, number_value(num), tail if qualifier == "exact" else qualifier,
+                   kind, unit)
+        return
+    num2 = m["num2"]
+    first = number_value(num)
+    scale = TRAILING_SCALE.search(num2)
+    if scale and not TRAILING_SCALE.search(num):  # "2 to 3 million": 2 million
+        first *= SCALES[scale.group(1)]
+    yield _fig(text, s, m.end("num"), first, qualifier, kind, unit)
+    yield _fig(text, m.start("cur2") if m["cur2"] else m.start("num2"), end,
+               number_value(num2), tail, kind, unit)
+
+
+HANDLERS = {"label": _label, "every": _every, "times": _times, "vague": _vague,
+            "frac": _frac, "half": _half, "ordd": _ordd, "ordw": _ordw, "core": _core}

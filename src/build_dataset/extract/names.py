@@ -1,13 +1,28 @@
 """Names of people, organizations, places and publications, with spans.
 
-Known names come from the gazetteer (annotations/entities.yaml): every name and alias,
-matched case-sensitively at word boundaries, longest first, so "Li Xi" is not read as
-"Xi" and "China Daily" is not "China". Unknown names are still found: runs of
-capitalized words (with "of", "the", "and", "for" inside), acronyms, and Chinese
-personal names (a common surname followed by a given name), typed by suffix
-(Federation, Union, Committee, Corp…) or by a short list of place words; names with no
-evidence of a type, single capitalized words at the start of a sentence and
-headline-style (Title Case) paragraphs are left out, to keep precision high.
+Known names first: every name and alias of the gazetteer (annotations/entities.yaml),
+case-sensitive, on word boundaries, the longest form at a position winning ("Li Xi" is
+not "Xi", "South China Sea" is not "China"), with its entity id. Unknown names are found
+in the rest of the text (entity_id None) from runs of capitalized words that may contain
+"of", "the", "and", "for", "on" ("Great Hall of the People"), typed by:
+
+- a known list: places (provinces, large cities, countries), publications;
+- the head word (the word before the first "of"/"for"/"on", else the last word):
+  organization (Federation, Union, Committee, Party, Corp, Commission, Bureau, Ministry,
+  Association, Group, …), place (Province, City, Park, Hall, Sea, Hub, …), publication
+  (Daily, Journal, Times, …). Runs headed by an event or idea word (Congress, Session,
+  Day, Plan, Thought, …) are not entities; the name after their "of" is looked at alone;
+- people: a common Chinese surname and one or two given names ("Chen Keying"); a title
+  before the name ("President Xi Jinping" -> person "Xi Jinping": the title is left out
+  of the span); two or three name-shaped words followed by ", a/an/the …" or a verb of
+  speech; a lone surname followed by a verb of speech ("Chen said");
+- acronyms (ACFTU, CPC) are organizations, except a short list of common non-names (GDP).
+
+Left out, to keep precision: single capitalized words that are none of the above (so
+sentence-initial ordinary words never count), weekdays and months, all-caps credit lines
+("PHOTO BY XINHUA REPORTER …"), and headlines (Title Case paragraphs), where only the
+gazetteer is used. A run that is not typed is split at its connecting words and each
+piece is tried alone ("English Edition of Qiushi Journal" -> "Qiushi Journal").
 """
 
 from __future__ import annotations
@@ -15,132 +30,268 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from build_dataset.extract.layout import Layout
+from build_dataset.extract.patterns import trie
 from build_dataset.extract.types import NameCandidate
 
-SURNAMES = set("""Bai Cai Cao Chen Cheng Cui Deng Ding Dong Du Fan Fang Feng Fu Gao Gong Gu
-Guo Han He Hou Hu Hua Huang Jia Jiang Jin Kong Lei Li Liang Liao Lin Liu Lu Luo Lyu Ma Mao
-Meng Mo Pan Peng Qi Qian Qin Qiu Ren Shao Shen Shi Song Su Sun Tan Tang Tian Wan Wang Wei
-Wen Wu Xia Xiao Xie Xu Xue Yan Yang Yao Ye Yi Yin Yu Yuan Zeng Zhang Zhao Zheng Zhong Zhou
-Zhu Zou""".split())
-ORG_WORDS = set("""Federation Union Unions Committee Party Corp Corporation Company Commission
-Bureau Secretariat Ministry Association Group Council Congress Assembly Office Agency
-Administration Bank Institute University Academy Department Court Procuratorate League
-Federations Co Ltd Inc Organization Organisation Leadership""".split())
-PLACE_WORDS = set("""Province City County District Park Hall Square Sea River Mountain
-Mountains Region Zone Hub Port Village Town Street Road Avenue Bay Island Lake""".split())
-PLACES = set("""Beijing Shanghai Chongqing Tianjin Guangzhou Shenzhen Wuhan Hangzhou Nanjing
-Xi'an Chengdu Hong Kong Macao Taiwan Xinjiang Tibet Hainan Hebei Henan Hubei Hunan Shandong
-Shanxi Shaanxi Jiangsu Zhejiang Fujian Guangdong Guangxi Yunnan Guizhou Sichuan Gansu Qinghai
-Ningxia Jilin Liaoning Heilongjiang Anhui Jiangxi China Zhongnanhai Asia Africa Europe
-Geneva""".split())
-PUBLICATIONS = {"Xinhua", "China Daily", "Qiushi", "Qiushi Journal", "People's Daily",
-                "Global Times", "CGTN"}
-NOT_NAMES = set("""The A An This That These Those It Its He She They We I You Our Their His
-Her In On At For From With By As And But Or If When While After Before Since During Under
-Over Among Through Monday Tuesday Wednesday Thursday Friday Saturday Sunday January
-February March April May June July August September October November December Photo
-President Premier Chairman General Secretary Mr Ms Dr Vice Comrade State Party Central
-Chinese National New Also According To Based Addressing Apart Regardless Governments
-Trade Workers Xinhua""".split())
-LEADING = set("""The A An This That These Those It Its He She They We I You Our Their His
-Her In On At For From With By As And But Or If When While After Before Since During Under
-Over Among Through Monday Tuesday Wednesday Thursday Friday Saturday Sunday January
-February March April May June July August September October November December Photo
-President Premier Chairman General Secretary Mr Ms Dr Vice Comrade According To Based
-Addressing Apart Regardless""".split())
-TITLES = re.compile(r"(?:President|Premier|Chairman|Vice\s+President|General\s+Secretary|"
-                    r"Mr\.|Ms\.|Dr\.|Comrade|Minister)\s+$")
-TOKEN = r"[A-Z][A-Za-z’'.-]*[A-Za-z]|[A-Z]"
-CAPRUN = re.compile(
-    rf"(?<![\w’'-])(?:{TOKEN})(?:(?:\s+(?:of|the|and|for|on|de)){{0,2}}\s+(?:{TOKEN}))*"
-    r"(?![\w’'-])")
-ACRONYM = re.compile(r"^[A-Z]{2,6}$")
-SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n\n|[\"“(]\s*)$")
+SURNAMES = frozenset("""Ai An Bai Ban Bao Bi Bian Cai Cao Cen Chai Chang Chen Cheng Chi Chu Cui
+Dai Deng Ding Dong Dou Du Duan Fan Fang Fei Feng Fu Gan Gao Ge Geng Gong Gu Guan Guo Han Hao
+He Hong Hou Hu Hua Huang Ji Jia Jiang Jiao Jin Jing Ju Kang Ke Kong Kuang Lai Lan Lei Leng
+Li Lian Liang Liao Lin Ling Liu Long Lou Lu Luo Lyu Ma Mai Mao Mei Meng Mi Miao Min Mo Mu
+Ni Nie Niu Ou Ouyang Pan Pang Pei Peng Pu Qi Qian Qiao Qin Qiu Qu Ran Ren Rong Ruan Shan
+Shang Shao Shen Sheng Shi Shu Si Song Su Sun Tan Tang Tao Teng Tian Tong Wan Wang Wei Wen
+Weng Wu Xi Xia Xian Xiang Xiao Xie Xin Xing Xiong Xu Xue Yan Yang Yao Ye Yi Yin Ying You
+Yu Yuan Yue Yun Zang Zeng Zha Zhai Zhan Zhang Zhao Zhen Zheng Zhong Zhou Zhu Zhuang Zhuo
+Zou Zuo""".split())
+PLACES = frozenset("""China Beijing Shanghai Tianjin Chongqing Hebei Shanxi Liaoning Jilin
+Heilongjiang Jiangsu Zhejiang Anhui Fujian Jiangxi Shandong Henan Hubei Hunan Guangdong
+Hainan Sichuan Guizhou Yunnan Shaanxi Gansu Qinghai Taiwan Guangxi Tibet Xizang Ningxia
+Xinjiang Macao Macau Guangzhou Shenzhen Wuhan Hangzhou Nanjing Chengdu Xi'an Xi’an Xiamen
+Qingdao Dalian Shenyang Harbin Changsha Zhengzhou Jinan Kunming Lanzhou Urumqi Lhasa Hefei
+Fuzhou Nanchang Nanning Guiyang Haikou Taiyuan Shijiazhuang Hohhot Yinchuan Xining Changchun
+Suzhou Ningbo Wuxi Dongguan Foshan Tangshan Zhongnanhai Xiong'an Xiong’an Yan'an Yan’an
+Asia Africa Europe America Russia Japan India Germany France Britain Italy Spain Brazil
+Switzerland Geneva Pakistan Vietnam Laos Cambodia Thailand Singapore Malaysia Indonesia
+Kazakhstan Egypt Mongolia Korea Australia Canada Mexico Argentina Chile Kenya Nigeria
+Ethiopia Iran Turkey Greece Serbia Hungary Poland Belarus Uzbekistan""".split()) | {
+    "Hong Kong", "Inner Mongolia", "United States", "United Kingdom", "South Africa",
+    "Pearl River Delta", "US", "UK"}
+PUBLICATIONS = frozenset({"Xinhua", "China Daily", "People's Daily", "People’s Daily",
+                          "Qiushi", "Qiushi Journal", "Global Times", "CGTN", "CCTV",
+                          "Workers' Daily", "Workers’ Daily", "Guangming Daily",
+                          "Economic Daily", "China News Service", "Beijing Review",
+                          "Xinhua News Agency", "China Central Television"})
+ORG_HEADS = frozenset("""Federation Federations Union Unions Committee Committees Party Corp
+Corporation Company Co Group Commission Bureau Secretariat Ministry Department Association
+Council Administration Office Agency Institute Institution University Academy College Bank
+Court Procuratorate Government League Society Center Centre Foundation Organization
+Organisation Army Assembly Fund Inc Ltd Chamber Alliance Cooperative Club Holdings Airlines
+Authority Directorate Federation Board Network Enterprises Industries Trust""".split())
+PLACE_HEADS = frozenset("""Province City County District Prefecture Municipality Region
+Township Town Village Park Hall Square Street Road Avenue Sea Ocean River Lake Mountain
+Mountains Bay Island Islands Port Zone Hub Area Plateau Desert Valley Strait Peninsula
+Airport Station Stadium Building Tower Palace Temple Bridge Harbor Harbour Basin Delta
+Gorges Dam Canal Republic""".split())
+PUB_HEADS = frozenset("Daily Journal Times News Post Magazine Gazette Review Weekly Herald "
+                      "Tribune".split())
+NOT_ENTITY_HEADS = frozenset("""Congress Session Sessions Plenum Conference Forum Games
+Olympics Expo Summit Festival Day Plan Initiative Campaign Award Awards Prize Medal
+Ceremony Meeting Exhibition Fair Week Year Movement Law Thought Strategy Program Programme
+Project Era Characteristics Rejuvenation Dream Revolution War Edition Speech Report
+Declaration Constitution Charter Resolution Agreement Treaty""".split())
+TITLES = frozenset("""President Premier Chairman Chairwoman Vice General Secretary Minister
+Director Director-General Secretary-General Governor Mayor Mr Mrs Ms Dr Professor Prof
+Comrade Academician Ambassador Deputy Chief""".split())
+LEADING = TITLES | frozenset("""The A An This That These Those It Its He She They We I You
+Our Their His Her In On At For From With By As And But Or If When While After Before Since
+During Under Over Among Through To According Based Addressing Apart Regardless Also Then
+There Here Meanwhile However Moreover Furthermore Besides Today Yesterday Tomorrow Last
+Next Every Each All Both Many Some Most More Such What Which Who How Why Where Photo Photos
+Source Editor Updated Nav Search Of Monday Tuesday Wednesday Thursday Friday Saturday
+Sunday January February March April May June July August September October November
+December""".split())
+NOT_ACRONYMS = frozenset("""GDP AI CEO CEOs CPI PPI PMI ID IT TV OK COVID SOE SOEs SME SMEs RMB
+USD PM AM VR AR EV EVs NEV NEVs PPE KPI MBA ICT HR QR APP GPS UAV IPO FDI NO II III IV VI
+VII VIII IX XI XII BY OF THE AND PHOTO VIDEO AP""".split())
+CONNECTORS = frozenset({"of", "the", "and", "for", "de"})
+COMMON_ENDINGS = ("ing", "ed", "ly")
+SPEECH = frozenset("""said says told tells added adds noted notes stressed stresses urged
+pledged called emphasized emphasised explained pointed asked recalled stated remarked
+declared wrote vowed""".split())
+APPOSITION = re.compile(r",\s+(?:a|an|the|who|whose|chairman|chairwoman|president|director|"
+                        r"head|secretary|chief|vice|deputy|general|deputy)\b")
+SPEECH_AFTER = re.compile(r"\s+(?:also\s+)?([a-z]+)")
+
+CAP = r"[A-Z][A-Za-z0-9]*(?:[-’'&][A-Za-z0-9]+)*"
+CHUNK = re.compile(rf"(?<![\w’'&-]){CAP}(?:(?: (?:of|the|and|for|de)){{0,2}} {CAP}"
+                   rf"| [A-Z]\.(?= [A-Z]))*(?![\w’'&-])")
+ACRONYM = re.compile(r"[A-Z]{2,7}")
+WORD = re.compile(r"\S+")
+NAME_SHAPE = re.compile(r"[A-Z][a-z]+(?:-[a-z]+)?|[A-Z]\.")
 
 
 class Gazetteer:
-    """Compiled once per build: one regex over every known name and alias."""
+    """Every known name and alias, compiled once into one regex (a character trie)."""
+
+    __slots__ = ("forms", "pattern")
 
     def __init__(self, forms: dict[str, tuple[str, str]]):
-        self.forms = forms  # surface -> (entity_id, entity_type)
-        alternatives = sorted(forms, key=lambda f: (-len(f), f))
-        self.pattern = (re.compile(r"(?<![\w’'-])(?:" + "|".join(map(re.escape, alternatives))
-                                   + r")(?![\w’-]|'\w)") if alternatives else None)
+        self.forms = forms  # surface form -> (entity_id, entity_type)
+        self.pattern = re.compile(r"(?<![\w’'-])" + trie(forms) + r"(?![\w]|-[A-Z0-9])"
+                                  ) if forms else None
 
     @classmethod
-    def from_entities(cls, entities: Iterable[tuple[str, str, str, Sequence[str]]]):
+    def from_entities(cls, entities: Iterable[tuple[str, str, str, Sequence[str]]]
+                      ) -> Gazetteer:
+        """(entity_id, canonical name, entity_type, aliases) per entity; a form claimed
+        by two entities goes to the first."""
         forms: dict[str, tuple[str, str]] = {}
         for entity_id, name, entity_type, aliases in entities:
             for form in (name, *aliases):
-                forms.setdefault(form, (entity_id, entity_type))
+                if form:
+                    forms.setdefault(form, (entity_id, entity_type))
         return cls(forms)
+
+    def lookup(self, surface: str) -> tuple[str, str] | None:
+        return self.forms.get(surface)
 
     def find(self, text: str) -> list[NameCandidate]:
         if self.pattern is None:
             return []
-        return [NameCandidate(m.start(), m.end(), m.group(), *reversed(self.forms[m.group()]))
-                for m in self.pattern.finditer(text)]
+        out = []
+        for m in self.pattern.finditer(text):
+            entity_id, entity_type = self.forms[m.group()]
+            out.append(NameCandidate(m.start(), m.end(), m.group(), entity_type, entity_id))
+        return out
 
 
-def _is_title_case(paragraph: str) -> bool:
-    words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", paragraph) if len(w) > 3]
-    return len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.6
-
-
-def _type_of(tokens: list[str], text: str, start: int) -> str | None:
-    name = " ".join(tokens)
-    if name in PUBLICATIONS:
-        return "publication"
-    if tokens[-1] in ORG_WORDS or any(t in ORG_WORDS for t in tokens[1:]):
-        return "organization"
-    if name in PLACES or tokens[-1] in PLACE_WORDS:
-        return "place"
-    if len(tokens) == 1 and ACRONYM.match(tokens[0]):
-        return "organization"
-    if 2 <= len(tokens) <= 3 and tokens[0] in SURNAMES and all(
-            t[0].isupper() and t[1:].islower() for t in tokens[1:]):
-        return "person"
-    if TITLES.search(text[max(0, start - 25):start]) and 2 <= len(tokens) <= 3:
-        return "person"
-    return None
-
-
-def find_unknown(text: str, taken: list[tuple[int, int]]) -> list[NameCandidate]:
-    """Names the gazetteer does not know, outside the `taken` spans."""
-    out = []
-    pos = 0
-    for para in text.split("\n\n"):
-        start_para = pos
-        pos += len(para) + 2
-        if _is_title_case(para):
+def find_names(text: str, gazetteer: Gazetteer, layout: Layout | None = None
+               ) -> list[NameCandidate]:
+    """Every name mention: gazetteer matches, then typed unknown names in the gaps."""
+    layout = layout or Layout(text)
+    known = gazetteer.find(text)
+    taken = [(n.char_start, n.char_end) for n in known]
+    unknown: list[NameCandidate] = []
+    for m in CHUNK.finditer(text):
+        if layout.is_headline(m.start()):
             continue
-        for m in CAPRUN.finditer(para):
-            tokens = m.group().split()
-            s = start_para + m.start()
-            e = start_para + m.end()
-            while tokens and tokens[0] in LEADING:  # "The", "President" before a name
-                s = text.index(tokens[1], s + len(tokens[0])) if len(tokens) > 1 else e
-                tokens = tokens[1:]
-            while tokens and tokens[-1] in {"of", "the", "and", "for", "on", "de"}:
-                tokens = tokens[:-1]
-            if not tokens:
-                continue
-            e = s + len(" ".join(tokens))
-            if text[s:e] != " ".join(tokens):  # internal spacing other than one blank
-                continue
-            if any(a < e and s < b for a, b in taken):
-                continue
-            kind = _type_of(tokens, text, s)
-            if kind is None:
-                continue
-            at_start = SENTENCE_START.search(text[max(0, s - 3):s]) is not None
-            if at_start and len(tokens) == 1 and kind != "organization":
-                continue
-            out.append(NameCandidate(s, e, text[s:e], kind, None))
+        for s, e in _free_pieces(m.start(), m.end(), taken):
+            unknown.extend(_chunk_names(text, s, e, layout))
+    return sorted(known + unknown, key=lambda n: n.char_start)
+
+
+def _free_pieces(s: int, e: int, taken: list[tuple[int, int]]):
+    """[s, e) minus the gazetteer spans (a sorted, non-overlapping list)."""
+    pos = s
+    for a, b in taken:
+        if b <= pos or a >= e:
+            continue
+        if a > pos:
+            yield pos, a
+        pos = max(pos, b)
+    if pos < e:
+        yield pos, e
+
+
+def _chunk_names(text: str, s: int, e: int, layout: Layout) -> list[NameCandidate]:
+    """Typed names inside the capitalized run text[s:e]."""
+    toks = [m.span() for m in WORD.finditer(text, s, e)]
+    out: list[NameCandidate] = []
+    # split at possessives ("China’s Ministry" -> "China", "Ministry …")
+    start = 0
+    for i, (a, b) in enumerate(toks):
+        word = text[a:b]
+        if word.endswith(("’s", "'s")) and word not in ("People's", "People’s"):
+            out.extend(_piece(text, toks[start:i] + ([(a, b - 2)] if b - 2 > a else []),
+                              layout))
+            start = i + 1
+    out.extend(_piece(text, toks[start:], layout))
     return out
 
 
-def find_names(text: str, gazetteer: Gazetteer) -> list[NameCandidate]:
-    known = gazetteer.find(text)
-    unknown = find_unknown(text, [(n.char_start, n.char_end) for n in known])
-    return sorted(known + unknown, key=lambda n: n.char_start)
+def _piece(text: str, toks: list[tuple[int, int]], layout: Layout,
+           titled: bool = False) -> list[NameCandidate]:
+    words = [text[a:b] for a, b in toks]
+    if len(words) >= 3 and all(w.isupper() for w in words if w not in CONNECTORS):
+        return []  # an all-caps credit line: "PHOTO BY XINHUA REPORTER JU PENG"
+    for i in range(1, len(words)):  # "Qiu Wen Source", "Xinhua President Fu Hua"
+        if words[i] in LEADING:
+            return (_piece(text, toks[:i], layout, titled)
+                    + _piece(text, toks[i:], layout))
+    while words and (words[0] in LEADING or words[0] in CONNECTORS
+                     or not words[0][0].isupper()
+                     or (len(words) > 1 and words[0].endswith(COMMON_ENDINGS)
+                         and layout.at_sentence_start(toks[0][0]))):
+        titled = titled or words[0] in TITLES  # "President Xi Jinping"
+        words, toks = words[1:], toks[1:]
+    while words and words[-1] in CONNECTORS:
+        words, toks = words[:-1], toks[:-1]
+    if not words:
+        return []
+    if " and " in f" {' '.join(words)} ":  # "Xi Jinping and Li Qiang": two names
+        i = words.index("and")
+        if _person_shape(words[i + 1:]) or _person_shape(words[:i]):
+            return _piece(text, toks[:i], layout) + _piece(text, toks[i + 1:], layout)
+    s, e = toks[0][0], toks[-1][1]
+    kind = _type(words, text, s, e, titled)
+    if kind == "skip":
+        if "of" in words:  # "National Congress of the All-China Federation …"
+            i = words.index("of")
+            return _piece(text, toks[i + 1:], layout)
+        return _singles(text, toks, words)
+    if kind:
+        return [NameCandidate(s, e, text[s:e], kind, None)]
+    if any(w in CONNECTORS for w in words):  # untyped: try each piece between connectors
+        out, run = [], []
+        for tok, w in zip(toks + [(0, 0)], words + ["of"], strict=True):
+            if w in CONNECTORS:
+                if run:
+                    out.extend(_piece(text, run, layout))
+                run = []
+            else:
+                run.append(tok)
+        return out
+    if len(words) > 1:
+        return _singles(text, toks, words)
+    return []
+
+
+def _singles(text: str, toks, words) -> list[NameCandidate]:
+    """Acronyms and known single names inside a run that is not a name as a whole."""
+    out = []
+    for (a, b), w in zip(toks, words, strict=True):
+        kind = _known(w) or (_acronym(w) and "organization")
+        if kind:
+            out.append(NameCandidate(a, b, w, kind, None))
+    return out
+
+
+def _known(name: str) -> str | None:
+    if name in PUBLICATIONS or name.title() in PUBLICATIONS:
+        return "publication"
+    if name in PLACES or (name.isupper() and name.title() in PLACES):
+        return "place"
+    return None
+
+
+def _acronym(word: str) -> bool:
+    return ACRONYM.fullmatch(word) is not None and word not in NOT_ACRONYMS
+
+
+def _person_shape(words: list[str]) -> bool:
+    return (2 <= len(words) <= 3 and words[0] in SURNAMES
+            and all(NAME_SHAPE.fullmatch(w) for w in words[1:]))
+
+
+def _type(words: list[str], text: str, s: int, e: int, titled: bool) -> str | None:
+    """Entity type of a run, "skip" for an event or idea, None when unknown."""
+    name = " ".join(words)
+    known = _known(name)
+    if known:
+        return known
+    links = [i for i, w in enumerate(words) if w in ("of", "for", "on")]
+    head = words[links[0] - 1] if links and links[0] > 0 else words[-1]
+    if len(words) > 1:
+        if head in PUB_HEADS or words[-1] in PUB_HEADS:
+            return "publication"
+        if head in ORG_HEADS or (not links and words[-1] in ORG_HEADS) or name.endswith(
+                ("People's Congress", "People’s Congress", "Consultative Conference")):
+            return "organization"
+        if head in PLACE_HEADS:
+            return "place"
+        if head in NOT_ENTITY_HEADS:
+            return "skip"
+    if links or any(w in CONNECTORS for w in words):
+        return None
+    if all(NAME_SHAPE.fullmatch(w) for w in words):
+        if _person_shape(words) or (titled and len(words) <= 3):
+            return "person"
+        speech = SPEECH_AFTER.match(text, e)
+        spoke = speech is not None and speech.group(1) in SPEECH
+        if len(words) == 1:
+            return "person" if spoke and words[0] in SURNAMES else None
+        if len(words) <= 3 and (spoke or APPOSITION.match(text, e)):
+            return "person"
+    if len(words) == 1 and _acronym(words[0]):
+        return "organization"
+    return None

@@ -1,9 +1,21 @@
-"""The candidates extraction emits: plain frozen records with exact character spans."""
+"""The candidates extraction emits: frozen, slotted records with exact character spans.
+
+For every candidate `text[c.char_start:c.char_end]` is its `text` (`value_text` for
+figures). Offsets are Unicode code points into the article text given to `extract`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Literal
+
+Precision = Literal["day", "month", "year"]
+Resolution = Literal["explicit", "relative"]
+Qualifier = Literal["exact", "approximately", "nearly", "more_than", "at_least", "less_than",
+                    "vague"]
+FigureKind = Literal["count", "ordinal", "percent", "duration", "frequency", "amount"]
+EntityType = Literal["person", "organization", "place", "publication"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -11,10 +23,10 @@ class DateCandidate:
     char_start: int
     char_end: int
     text: str
-    value_start: dt.date
-    value_end: dt.date
-    precision: str  # day | month | year
-    resolution: str  # explicit | relative
+    value_start: dt.date  # inclusive
+    value_end: dt.date  # inclusive
+    precision: Precision
+    resolution: Resolution
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,8 +35,8 @@ class FigureCandidate:
     char_end: int
     value_text: str
     value: float
-    qualifier: str
-    kind: str
+    qualifier: Qualifier
+    kind: FigureKind
     unit: str | None
 
 
@@ -33,7 +45,7 @@ class NameCandidate:
     char_start: int
     char_end: int
     text: str
-    entity_type: str
+    entity_type: EntityType
     entity_id: str | None
 
 
@@ -44,7 +56,7 @@ class QuoteCandidate:
     text: str
     speaker_name: str | None
     speaker_entity_id: str | None
-    speaker_char_start: int | None
+    speaker_char_start: int | None  # the named mention the speaker was resolved to
     speaker_char_end: int | None
 
 
