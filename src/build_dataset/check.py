@@ -20,6 +20,7 @@ from build_dataset.models import BY_NAME, Table
 from build_dataset.schema import columns
 
 MAX_PER_RULE = 20  # problems reported per table and rule; the rest are counted
+GATHER_BYTES = 8 << 20  # span bytes compared at a time
 
 
 def _problem(table: str, rows: list[int], column: str, message: str, total: int) -> list[Problem]:
@@ -157,19 +158,28 @@ def span_mismatches(articles: pa.Table, article_id, start, end, span) -> pa.Arra
     ok = pc.and_(ok, pc.less_equal(pc.add(byte_start, sizes),
                                    pc.take(offsets.slice(1), index)))  # not past the article
     sizes = pc.if_else(ok, sizes, 0)
-    # the bytes at those places, as strings of the span column's own type
-    gathered = pc.list_flatten(pa.LargeListViewArray.from_arrays(byte_start, sizes, u8))
-    large = pa.types.is_large_string(span.type)
-    found_offsets = pc.cast(pc.add(pa.concat_arrays([pa.array([0], pa.int64()),
-                                                     pc.cumulative_sum(sizes)]),
-                                   gathered.offset), pa.int64() if large else pa.int32())
-    found = pa.Array.from_buffers(span.type, n_rows,
-                                  [None, found_offsets.buffers()[1], gathered.buffers()[1]])
-    same = pc.and_(ok, pc.fill_null(pc.equal(found.view(pa.large_binary() if large
-                                                        else pa.binary()),
-                                             span.view(pa.large_binary() if large
-                                                       else pa.binary())), False))
+    # compare with the bytes at those places, a few megabytes of rows at a time
+    total = pc.sum(sizes).as_py() or 0
+    step = max(1, n_rows * GATHER_BYTES // max(total, 1))
+    same = pa.concat_arrays([
+        _same_bytes(u8, byte_start.slice(i, step), sizes.slice(i, step), span.slice(i, step))
+        for i in range(0, n_rows, step)])
+    same = pc.and_(ok, same)
     return pc.if_else(known, pc.invert(same), pa.scalar(None, pa.bool_()))
+
+
+def _same_bytes(u8: pa.Array, starts: pa.Array, sizes: pa.Array, span: pa.Array) -> pa.Array:
+    """Whether u8[start:start + size] is the span's bytes, row by row (vectorised: the
+    bytes are gathered through a list view, then compared as strings of the span's type)."""
+    gathered = pc.list_flatten(pa.LargeListViewArray.from_arrays(starts, sizes, u8))
+    large = pa.types.is_large_string(span.type)
+    offsets = pc.cast(pc.add(pa.concat_arrays([pa.array([0], pa.int64()),
+                                               pc.cumulative_sum(sizes)]), gathered.offset),
+                      pa.int64() if large else pa.int32())
+    found = pa.Array.from_buffers(span.type, len(span),
+                                  [None, offsets.buffers()[1], gathered.buffers()[1]])
+    as_bytes = pa.large_binary() if large else pa.binary()
+    return pc.fill_null(pc.equal(found.view(as_bytes), span.view(as_bytes)), False)
 
 
 def _utf8_buffers(text: pa.Array) -> tuple[pa.Array, pa.Array]:
@@ -192,7 +202,10 @@ def _lead_bytes(u8: pa.Array, step: int = 1 << 20) -> pa.Array:
 
 
 def _array(values) -> pa.Array:
-    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    """One contiguous array (a column of one chunk is taken as it is, without a copy)."""
+    if isinstance(values, pa.ChunkedArray):
+        return values.chunk(0) if values.num_chunks == 1 else values.combine_chunks()
+    return values
 
 
 def _int(array) -> pa.Array:

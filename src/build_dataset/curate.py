@@ -30,7 +30,15 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from build_dataset.errors import Problems
-from build_dataset.models import DatePrecision, EntityType, EventType, FigureKind, Qualifier, Role
+from build_dataset.models import (
+    DatePrecision,
+    EntityType,
+    EventType,
+    FigureKind,
+    Qualifier,
+    Resolution,
+    Role,
+)
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 ArticleId = Annotated[str, Field(min_length=1)]
@@ -128,6 +136,7 @@ class DateAnn(Pointer):
     value_start: dt.date | None = None
     value_end: dt.date | None = None
     precision: DatePrecision | None = None
+    resolution: Resolution | None = None  # for a date the extractor missed; default explicit
     note: str | None = None
     dismissed: Text | None = None
 
@@ -545,13 +554,17 @@ class Merger:
                                    "evidence": f["value_text"], "start": f["char_start"]})
             rows.append(row)
         for (aid, s, e), (i, a) in anns.items():  # figures the extractor missed
-            if None in (a.value, a.qualifier, a.kind) and not a.dismissed:
+            if a.dismissed:
+                self._bad("figures.yaml", ("figures", i, "evidence"),
+                          "dismisses no automatic figure (stale entry: remove it)")
+                continue
+            if None in (a.value, a.qualifier, a.kind):
                 self._bad("figures.yaml", ("figures", i, "evidence"),
                           "no automatic figure has this span: give value, qualifier and kind")
                 continue
-            row = {"figure_id": _span_id(aid, s, e), "article_id": aid, "value": a.value or 0.0,
-                   "value_text": a.evidence, "qualifier": a.qualifier or "exact",
-                   "kind": a.kind or "count", "unit": a.unit, "measure": None,
+            row = {"figure_id": _span_id(aid, s, e), "article_id": aid, "value": a.value,
+                   "value_text": a.evidence, "qualifier": a.qualifier,
+                   "kind": a.kind, "unit": a.unit, "measure": None,
                    "subject_id": None, "event_id": None, "as_of": None,
                    "as_of_precision": None, "char_start": s, "char_end": e,
                    "status": "curated", "note": None}
@@ -599,6 +612,10 @@ class Merger:
                                    "evidence": d["text"], "start": d["char_start"]})
             rows.append(row)
         for (aid, s, e), (i, a) in anns.items():
+            if a.dismissed:
+                self._bad("dates.yaml", ("dates", i, "evidence"),
+                          "dismisses no automatic date (stale entry: remove it)")
+                continue
             if a.precision is None:
                 self._bad("dates.yaml", ("dates", i, "evidence"), "no automatic date has this "
                           "span: give value_start, value_end and precision")
@@ -606,7 +623,7 @@ class Merger:
             rows.append({"mention_id": _span_id(aid, s, e), "article_id": aid,
                          "text": a.evidence, "char_start": s, "char_end": e,
                          "value_start": a.value_start, "value_end": a.value_end,
-                         "precision": a.precision, "resolution": "explicit",
+                         "precision": a.precision, "resolution": a.resolution or "explicit",
                          "status": "curated", "note": a.note})
         return rows
 

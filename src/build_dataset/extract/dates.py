@@ -5,20 +5,25 @@ in "since 1995", "Monday" in "on Monday" and in "Monday's event"); a weekday's "
 "next" is part of it ("last Monday"), and so are the "from … to …" and "between … and …"
 words of a range ("from April 22 to 24"), which is one mention.
 
-Precision: `day` (a date or a range of days), `month` ("October 2023", "in May"),
-`year` ("in 1925" -> 1925-01-01..1925-12-31, "this year", "from 2019 to 2023").
+Precision: `day` (a date or a range of days), `month` ("October 2023", "in May", "the
+July round", "the first quarter" -> January..March), `year` ("in 1925" ->
+1925-01-01..1925-12-31, "this year", "from 2019 to 2023", "the 1990s").
 Resolution: `explicit` when the text gives every part of the date (a range is explicit
 when it states a year), `relative` when anything comes from the publication date: the
 year of "Oct. 23" or "May 1" (the year that puts the date nearest to the publication),
 the day of a weekday, "this year", "last month", "yesterday". A "this year" (or "last
 year") right after a partial date gives its year ("Oct. 31 this year"); a range without a
-year takes the years that put it nearest to (or around) the publication date.
+year takes the years that put it nearest to (or around) the publication date; a month or
+quarter without a year takes the one its sentence's tense points to (the next for the
+future, the last for the past), else the nearest.
 
 Weekdays: a weekday equal to the publication's is the publication day (unless "last" or
 "next" says otherwise); otherwise the verb group nearest before the weekday in its
 sentence decides (or, with none before it, the first one after it): "will", "shall",
-"is to", "is scheduled", "is set to", "plans to" -> the next such day after publication;
-anything else (past, present, no verb) -> the most recent such day before it.
+"would", "is to", "is scheduled", "is set to", "plans to", and a schedule in the present
+tense outside headlines and photo captions ("the fair opens on Saturday") -> the next
+such day after publication; anything else (past, present, no verb) -> the most recent
+such day before it. A participle before "by" ("workshops led by …") is not the verb.
 
 A number is a year only between 1800 and 2100 and in a date-like context: after "in",
 "since", "by", "until", "from", "before", "after", "during", "through", "of", "early",
@@ -45,6 +50,7 @@ MONTH_NUMBERS = {
     "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+ORDINAL_NUMBERS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December")
@@ -72,9 +78,14 @@ def _after(*words: str) -> str:
 YEAR_CONTEXT = _after("in", "since", "by", "until", "till", "from", "before", "after",
                       "during", "through", "throughout", "of", "early", "late", "mid-",
                       "as early as", "as of", "as late as", "circa", "spring", "summer",
-                      "autumn", "winter", "year", "the end of", "end-")
+                      "autumn", "winter", "year", "the end of", "end-", "over")
 MONTH_CONTEXT = _after("in", "since", "by", "until", "till", "from", "before", "after",
-                       "during", "through", "of", "early", "late", "mid-", "end-")
+                       "during", "through", "of", "early", "late", "mid-", "end-", "for",
+                       *(f"{m}{conj}" for m in MONTH_NAMES for conj in (",", " and", " or")))
+# "the July round", "the October data": a month name between "the" and a lower-case noun
+MONTH_THE = rf"(?<=\bthe\s)(?P<mthe_m>{FULLMON})(?=\s+(?!of\b)[a-z])"
+QUARTER = (r"(?P<quarter_n>(?i:first|second|third|fourth))\s+quarter\b"
+           rf"(?:\s+of\s+(?:(?P<quarter_y>{YEAR})|(?:the|this)\s+year\b))?")
 
 
 def _range(k: str, body: str) -> str:
@@ -108,8 +119,10 @@ ALTERNATIVES = [
            rf"(?P<dm_m>{FULLMON})(?![\w-])(?!,?\s+\d)"),
     ("mctx", rf"(?:(?P<mctx_mod>[Ll]ast|[Nn]ext|[Tt]his)\s+|{MONTH_CONTEXT})"
              rf"(?P<mctx_m>{FULLMON})(?![\w-])(?!,?\s+\d)"),
-    ("decade", rf"{_after('the', 'the early', 'the late', 'the mid-')}"
-               r"(?P<decade_y>1[89]\d0|20\d0)s\b"),
+    ("mthe", MONTH_THE),
+    ("quarter", QUARTER),
+    ("decade", rf"(?:{_after('the', 'the early', 'the late', 'the mid-')}"
+               r"|(?<=0s\sand\s)|(?<=0s\sor\s)|(?<=0s,\s))(?P<decade_y>1[89]\d0|20\d0)s\b"),
     ("rel", r"\b(?P<rel_mod>[Tt]his|[Ll]ast|[Nn]ext)\s+(?P<rel_unit>year|month)\b(?!-)"),
     ("relday", r"\b(?:[Yy]esterday|[Tt]omorrow)\b"),
     ("weekday", rf"\b(?:(?P<weekday_mod>[Ll]ast|[Nn]ext|[Tt]his(?:\s+coming)?|[Cc]oming)\s+)?"
@@ -121,7 +134,8 @@ ALTERNATIVES = [
 ]
 RANGES = {"rmd", "rdm", "rmo", "ryr"}
 # every date starts a word with a capital, a digit or one of these: a cheap first test
-START = r"\b(?=[A-Z0-9]|(?:from|between|this|last|next|coming|yesterday|tomorrow)\b)"
+START = (r"\b(?=[A-Z0-9]|(?:from|between|this|last|next|coming|yesterday|tomorrow|first"
+         r"|second|third|fourth)\b)")
 PATTERN = re.compile(START + "(?:" + "|".join(f"(?P<{k}>{p})" for k, p in ALTERNATIVES) + ")")
 SINGLES = re.compile(START + "(?:" + "|".join(f"(?P<{k}>{p})" for k, p in ALTERNATIVES
                                               if k not in RANGES) + ")")
@@ -135,7 +149,13 @@ NEXT_WORD = re.compile(r"\s+([a-z][a-z’'-]*)")
 YEAR_AFTER = re.compile(r",?\s+(this|last|next)\s+year\b")
 
 TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
-FUTURE_WORDS = frozenset({"will", "shall", "upcoming", "forthcoming", "scheduled", "slated"})
+FUTURE_WORDS = frozenset({"will", "shall", "would", "upcoming", "forthcoming", "scheduled",
+                          "slated"})
+# a schedule in the present tense speaks of the future ("the fair opens on Saturday"), except
+# in headlines and photo captions, whose present tense tells what happened
+SCHEDULE_PRESENT = frozenset({"opens", "closes", "starts", "begins", "ends", "runs",
+                              "kicks", "resumes", "concludes", "convenes", "expires"})
+CAPTION = re.compile(r"\(Photo|\[Photo|PHOTO|\(Xinhua/|\[Xinhua")
 FUTURE_BEFORE_TO = frozenset({"is", "are", "am", "scheduled", "expected", "set", "going",
                               "slated", "planned", "plans", "plan", "poised", "aims", "aim"})
 FUTURE_AFTER_BE = frozenset({"to", "scheduled", "set", "expected", "going", "slated",
@@ -380,8 +400,41 @@ def _mctx(m, text, published, layout):
     elif mod == "this":
         year = published.year
     else:
-        year = _nearest_year(month, 15 if month != 2 else 14, published)
+        year = _tense_year(month, text, m.start("mctx_m"), m.end("mctx_m"), published, layout)
     return (*_month_span(year, month), "month", "relative")
+
+
+def _mthe(m, text, published, layout):
+    month = _month(m["mthe_m"])
+    year = _tense_year(month, text, m.start("mthe"), m.end("mthe"), published, layout)
+    return (*_month_span(year, month), "month", "relative")
+
+
+def _tense_year(month: int, text: str, start: int, end: int, published: dt.date,
+                layout: Layout) -> int:
+    """The year of a month named without one: the next such month when its sentence
+    speaks of the future, the last one (or this one) when of the past, else the nearest."""
+    verdict = tense(text, start, end, layout)
+    if verdict is None or month == published.month:
+        return _nearest_year(month, 15 if month != 2 else 14, published)
+    if verdict:
+        return published.year + (month < published.month)
+    return published.year - (month > published.month)
+
+
+def _quarter(m, text, published, layout):
+    """"the first quarter" (January-March), "the fourth quarter of 2024"."""
+    first = 3 * ORDINAL_NUMBERS[m["quarter_n"].lower()] - 2
+    if m["quarter_y"]:
+        year, resolution = int(m["quarter_y"]), "explicit"
+    else:
+        year, resolution = published.year, "relative"
+        verdict = tense(text, m.start("quarter"), m.end("quarter"), layout)
+        if verdict is False and dt.date(year, first, 1) > published:
+            year -= 1  # "profits fell in the fourth quarter", published in January
+        elif verdict and _month_span(year, first + 2)[1] < published:
+            year += 1
+    return _month_span(year, first)[0], _month_span(year, first + 2)[1], "month", resolution
 
 
 def _decade(m, text, published, layout):
@@ -433,7 +486,8 @@ def _year(m, text, published, layout):
 
 
 RESOLVERS = {"rmd": _rmd, "rdm": _rdm, "rmo": _rmo, "ryr": _ryr, "iso": _iso, "mdy": _mdy,
-             "dmy": _dmy, "my": _my, "md": _md, "dm": _dm, "mctx": _mctx, "decade": _decade,
+             "dmy": _dmy, "my": _my, "md": _md, "dm": _dm, "mctx": _mctx, "mthe": _mthe,
+             "quarter": _quarter, "decade": _decade,
              "rel": _rel, "relday": _relday, "weekday": _weekday, "year": _year}
 
 
@@ -444,12 +498,20 @@ def is_future(text: str, start: int, end: int, layout: Layout) -> bool:
 
     The nearest verb marker before it in its sentence decides; if there is none, the
     first one after it; with none at all, the past."""
+    return bool(tense(text, start, end, layout))
+
+
+def tense(text: str, start: int, end: int, layout: Layout) -> bool | None:
+    """True future, False past, None when the sentence has no verb marker (see is_future)."""
     s_start, s_end = layout.sentence(start)
+    p_start, p_end = layout.paragraph(start)
+    schedule = not layout.is_headline(start) and not CAPTION.search(text, p_start, p_end)
     before = [w.lower() for w in TOKEN.findall(text, s_start, start)]
-    verdict = _scan(before[::-1], backwards=True)
+    verdict = _scan(before[::-1], backwards=True, schedule=schedule)
     if verdict is None:
-        verdict = _scan([w.lower() for w in TOKEN.findall(text, end, s_end)], backwards=False)
-    return bool(verdict)
+        verdict = _scan([w.lower() for w in TOKEN.findall(text, end, s_end)], backwards=False,
+                        schedule=schedule)
+    return verdict
 
 
 def _is_past(w: str) -> bool:
@@ -462,11 +524,15 @@ def _skip_adverbs(tokens: list[str], i: int) -> int:
     return i
 
 
-def _scan(tokens: list[str], backwards: bool) -> bool | None:
+def _scan(tokens: list[str], backwards: bool, schedule: bool = True) -> bool | None:
     """First verb marker in `tokens` (in scan order): True future, False past."""
     for i, w in enumerate(tokens):
         later = tokens[i - 1] if backwards and i else (
             tokens[i + 1] if not backwards and i + 1 < len(tokens) else "")
+        if schedule and w in SCHEDULE_PRESENT:
+            return True
+        if _is_past(w) and later == "by":
+            continue  # "workshops led by model workers": a participle, not the verb
         if w in FUTURE_WORDS or w.endswith(("'ll", "’ll")) or w in ("won't", "won’t"):
             return True
         if w in FUTURE_BEFORE_TO and later == "to":

@@ -7,30 +7,36 @@ frequencies, the time unit ("five years", "four-day", "every five years", "twice
 year"). For counts and ordinals the counted noun is not in the span but in `unit`.
 
 Values: "540,000" -> 540000, "nearly 300 million" -> 3e8, "1.2 billion" -> 1.2e9,
-"eight" -> 8, "two hundred and fifty" -> 250, "one fifth" -> 0.2, "half of" -> 0.5,
-"one and a half" -> 1.5. Vague magnitudes get qualifier `vague` and their lower bound:
+"eight" -> 8, "two hundred and fifty" -> 250, "a dozen" -> 12, "one fifth" -> 0.2 (also
+"roughly one third", "a third of", "one in four" -> 0.25), "half of" / "almost half" ->
+0.5, "one and a half" -> 1.5, "a 2.8-billion-yuan program" -> 2.8e9 yuan. Fractions are
+counts whose value is the share. Vague magnitudes get qualifier `vague` and their lower bound:
 "dozens" 12, "hundreds" 100, "thousands" 1000, "tens of thousands" 1e4, "hundreds of
 millions" 1e8.
 
-Qualifiers: nearly/almost/close to -> nearly; about/around/some/approximately/roughly/
-an estimated/"or so"/"-odd" -> approximately; more than/over/above/upwards of/in excess of/
-"-plus" -> more_than; at least/no less than/no fewer than/"or more"/"and above" ->
-at_least; less than/fewer than/under/below/up to/as many as/no more than -> less_than.
-"about" after a verb of speech ("talked about three issues") and a sentence-initial
-"Over" before a duration ("Over five years, …") are not qualifiers.
+Qualifiers (before any number, fraction or frequency): nearly/almost/close to -> nearly;
+about/around/some/approximately/roughly/(an) estimated/"or so"/"-odd" -> approximately;
+more than/over/above/upwards of/in excess of/"-plus" -> more_than; at least/no less
+than/no fewer than/"or more"/"and above" -> at_least; less than/fewer than/under/below/up
+to/as many as/no more than -> less_than.
+"about" after a verb of speech ("talked about three issues"), a sentence-initial "Over"
+before a duration ("Over five years, …") and "over" after a past participle ("drafted over
+18 months") are not qualifiers.
 
 Kinds: percent; amount (a currency); duration (a number of years, months, weeks, days,
-hours, minutes, decades, centuries: "100 years", "four-day"); frequency ("every five
-years": value 5, unit "years"; "twice a year": value 2, unit "times a year"); ordinal
+hours, minutes, decades, centuries: "100 years", "four-day", "three working days");
+frequency ("every five years": value 5, unit "years"; "twice a year": value 2, unit "times
+a year"; "every year" / "each month": value 1; "every other year": value 2); ordinal
 ("17th", "100th", "No. 9", "Article 5", and "first" … "hundredth" only after a
-determiner or possessive and before a noun: "the first such award ceremony", "this year's
-ninth issue"); count otherwise.
+determiner or possessive and before a noun or "one": "the first such award ceremony",
+"this year's ninth issue", "the first one"; not "the first half"); count otherwise.
 
 Unit: for counts and ordinals, the noun phrase right after the number (after "of" for
-vague magnitudes), up to three words, stopping at a preposition, conjunction, article,
-pronoun, auxiliary verb, adverb, a later -ed/-ing word, a number or punctuation; a
-leading "such", "more", "other", "additional" or "further" is skipped ("1,670 national
-model workers" -> "national model workers", "540,000 members" -> "members"). Counts keep
+vague magnitudes), up to three words, ending at the first plural noun (its head: "30
+workers attended" -> "workers"; "skills", "sales", "goods"… are modifiers) or before a
+preposition, conjunction, article, pronoun, auxiliary verb, adverb, a number or
+punctuation; a leading "such", "more", "other", "additional" or "further" is skipped
+("1,670 national model workers" -> "national model workers"). Counts keep
 the words as written; ordinals lower-case Title Case words and keep acronyms ("18th
 National Congress" -> "national congress", "18th CPC National Congress" -> "CPC
 national congress"). Percents: "percent" or "percentage points"; money: the currency
@@ -41,7 +47,8 @@ Not figures: numbers inside date mentions (years, days), a bare "one" (mostly a 
 capitalized number words inside names ("Five-Year Plan", "Two Sessions"; in headlines
 they count), number words in other hyphenated compounds ("two-way", "10-member"), a
 paragraph's list number ("1. It is imperative…"), codes ("Covid-19", "G20", "5G"), clock
-times and "24/7", and a bare four-digit 1800-2100 number the date extractor did not take
+times ("10:30", "7 pm") and "24/7", a fraction that is a period ("the first three
+quarters"), and a bare four-digit 1800-2100 number the date extractor did not take
 (almost always a year: "the 2025 work plan"). A range "20 to 30 percent" / "2-3 million"
 gives two figures, the first taking the second's unit and scale.
 """
@@ -81,7 +88,7 @@ QUALIFIERS = {
     "nearly": "nearly", "almost": "nearly", "close to": "nearly",
     "about": "approximately", "around": "approximately", "some": "approximately",
     "approximately": "approximately", "roughly": "approximately",
-    "an estimated": "approximately",
+    "an estimated": "approximately", "estimated": "approximately",
     "more than": "more_than", "over": "more_than", "above": "more_than",
     "upwards of": "more_than", "in excess of": "more_than", "well over": "more_than",
     "just over": "more_than", "well above": "more_than",
@@ -121,14 +128,19 @@ CURRENCY = r"(?:US\$|HK\$|RMB\s?|\$|¥|€|£)"
 CURRENCY_WORD = r"(?:yuan|U\.S\.\s+dollars|US\s+dollars|dollars|euros|pounds|renminbi)\b"
 SUFFIX = (rf"\s*%|\s+percent\b|\s+per\s+cent\b|\s+percentage\s+points?\b|\s+{CURRENCY_WORD}"
           r"|-(?:day|week|month|year|hour|minute|decade|century)s?(?:-long|-old)?\b")
-GUARD = r"(?<![\w.,/$¥€£-])"
+GUARD = r"(?<![\w.,:/$¥€£-])"
 
 ALTERNATIVES = [
     ("label", r"\b(?:No|Nos|no)\.\s?(?P<label_n>\d+)\b(?!\.\d)"
               r"|\b(?P<label_w>Article|Chapter|Section|Clause|Item|Document|Volume)\s+"
               r"(?P<label_n2>\d+)\b(?!\.\d)"),
     ("every", rf"{_qual('every')}\b(?:[Oo]nce\s+)?[Ee]very\s+(?P<every_n>{NUMBER})\s+"
-              rf"(?P<every_u>{TIME_UNIT})\b"),
+              rf"(?P<every_u>{TIME_UNIT})\b"
+              rf"|{_qual('each')}\b(?:[Ee]very|[Ee]ach)\s+(?P<every_o>other\s+)?"
+              r"(?P<every_1>year|month|week|day|decade)\b(?![-’'])"),
+    ("onein", rf"{GUARD}{_qual('onein')}\b[Oo]ne\s+in\s+(?P<onein_n>{DIGITS}|{BASIC})"),
+    ("hyph", rf"{GUARD}(?P<hyph_n>{DIGITS}|{BASIC})-(?P<hyph_s>{SCALE})-"
+             r"(?P<hyph_c>yuan|dollars?|euros?|pounds?)\b(?!-)"),
     ("times", rf"{GUARD}{_qual('times')}(?:(?P<times_w>[Oo]nce|[Tt]wice|[Tt]hrice)"
               rf"|(?P<times_n>{NUMBER})\s+"
               r"times)\s+(?:a|per|each|every)\s+(?P<times_u>year|month|week|day|decade)\b"),
@@ -153,6 +165,8 @@ TIME_AFTER = re.compile(rf"\s+(?:(?:working|calendar|business|consecutive|straig
 WORD_AFTER = re.compile(r"[ \t]+([A-Za-z][A-Za-z’'-]*)")
 OF_AFTER = re.compile(r"\s+of\b")
 PREV_WORD = re.compile(r"([A-Za-z’']+)[ \t]+$")
+COMPARATIVE_AFTER = re.compile(r"\s+(?:more|less|fewer|[a-z]+er)\s+than\b")
+CLOCK_AFTER = re.compile(r"\s*(?:[ap]\.m\.|[ap]m\b)")
 YEAR_LIKE = re.compile(r"1[89]\d\d|20\d\d|2100")
 TRAILING_SCALE = re.compile(rf"\s({SCALE})$")
 UNIT_STOP = frozenset("""of in at on to from for with by as than per into onto over under
@@ -163,6 +177,9 @@ had will would can could should may might must shall do does did not no said say
 percent percentage times more most less least each every all both either neither other
 one two three four five six seven eight nine ten hundred thousand million billion
 year years month months week weeks day days ago old respectively""".split())
+PLURAL_MODIFIERS = frozenset({"skills", "sales", "arms", "goods", "savings", "news", "sports",
+                              "earnings", "means", "series", "species", "this", "its", "has",
+                              "was", "is", "us", "plus", "bus", "gas", "status", "campus"})
 LEADING_SKIP = frozenset({"such", "more", "other", "additional", "further"})
 DETERMINERS = frozenset({"the", "its", "their", "his", "her", "this", "that", "our", "a",
                          "an", "my", "your", "whose"})
@@ -245,16 +262,15 @@ def _noun_phrase(masked: str, pos: int, ordinal: bool = False) -> str | None:
             w, low = w[:-2], low[:-2]
         if not w or low in UNIT_STOP or low.endswith("ly"):
             break
-        if words and low.endswith(("ed", "ing")):
-            break
         pos = m.end()
         if not words and low in LEADING_SKIP:
             continue
         if ordinal and w[0].isupper() and not w.isupper():
             w = low
         words.append(w)
-        if possessive or m.group(1) != m.group(1).rstrip("’'-"):
-            break
+        plural = low.endswith("s") and not low.endswith("ss") and low not in PLURAL_MODIFIERS
+        if possessive or plural or m.group(1) != m.group(1).rstrip("’'-"):
+            break  # the head noun: "national model workers", not "workers attended"
     return " ".join(words) or None
 
 
@@ -273,8 +289,27 @@ def _qualifier(m: re.Match, k: str) -> str:
 
 
 def _every(m, text, masked, layout):
+    if m["every_1"]:  # "every year", "each month": once a year; "every other year": 2
+        yield _fig(text, *m.span("every"), 2 if m["every_o"] else 1, _qualifier(m, "each"),
+                   "frequency", m["every_1"] + "s" if m["every_o"] else m["every_1"])
+        return
     yield _fig(text, *m.span("every"), number_value(m["every_n"]), _qualifier(m, "every"),
                "frequency", m["every_u"])
+
+
+def _onein(m, text, masked, layout):
+    """"one in four contestants": a share, 0.25."""
+    s, e = m.span("onein")
+    yield _fig(text, s, e, 1 / number_value(m["onein_n"]), _qualifier(m, "onein"), "count",
+               _noun_phrase(masked, e))
+
+
+def _hyph(m, text, masked, layout):
+    """"a 2.8-billion-yuan program": an amount written as one compound word."""
+    value = number_value(m["hyph_n"]) * SCALES[m["hyph_s"].lower()]
+    cur = m["hyph_c"]
+    yield _fig(text, *m.span("hyph"), value, "exact", "amount",
+               cur if cur == "yuan" or cur.endswith("s") else cur + "s")
 
 
 def _times(m, text, masked, layout):
@@ -302,10 +337,18 @@ def _after_period_word(masked: str, s: int) -> bool:
                            or prev.group(1).lower() in PERIOD_BEFORE)
 
 
+def _prev_word(masked: str, s: int) -> str:
+    prev = PREV_WORD.search(masked, max(0, s - 20), s)
+    return prev.group(1).lower() if prev else ""
+
+
 def _frac(m, text, masked, layout):
     numerator = m["frac_n"].lower()
-    if numerator == "a" and not OF_AFTER.match(masked, m.end("frac")):
-        return  # "a third term" is an ordinal use, not a fraction
+    if numerator == "a" and not (m["frac_q"] or OF_AFTER.match(masked, m.end("frac"))
+                                 or COMPARATIVE_AFTER.match(masked, m.end("frac"))
+                                 or _prev_word(masked, m.start("frac")) == "by"):
+        return  # "a third term" is an ordinal use; "a third of", "less than a quarter",
+        # "a third higher", "cut by a third" are fractions
     if _after_period_word(masked, m.start("frac")):
         return
     n = 1 if numerator == "a" else ONES[numerator]
@@ -351,8 +394,8 @@ def _core(m, text, masked, layout):
     after = masked[e:e + 2]
     if after[:1] == "-" and after[1:2].isalpha():
         return  # "two-way", "10-member", "Five-Year Plan"
-    if after[:1] in ":/" and after[1:2].isdigit():
-        return  # "10:30", "24/7"
+    if after[:1] in ":/" and after[1:2].isdigit() or CLOCK_AFTER.match(masked, e):
+        return  # "10:30", "24/7", "7 pm"
     ns = m.start("num")
     if num[0].isdigit() and text[layout.paragraph(ns)[0]:ns].strip() == "" and (
             after[:1] in ".)" and not m["suffix"] and not m["num2"]):
@@ -388,7 +431,9 @@ def _core(m, text, masked, layout):
         prev = PREV_WORD.search(masked, max(0, s - 20), s)
         preposition = qual.lower() == "about" and prev and prev.group(1).lower() in SPEECH_VERBS
         initial_over = qual == "Over" and kind == "duration" and layout.at_sentence_start(s)
-        if preposition or initial_over:  # not a qualifier: the span starts at the number
+        during = (qual.lower() == "over" and kind == "duration" and prev
+                  and prev.group(1).lower().endswith("ed"))  # "drafted over 18 months"
+        if preposition or initial_over or during:  # not a qualifier: the span starts later
             s, qualifier = m.start("cur") if m["cur"] else ns, "exact"
     tail = TAIL_QUALIFIERS[" ".join(m["tail"].split())] if m["tail"] else "exact"
     if not m["num2"]:
@@ -405,5 +450,6 @@ def _core(m, text, masked, layout):
                number_value(num2), tail, kind, unit)
 
 
-HANDLERS = {"label": _label, "every": _every, "times": _times, "vague": _vague,
+HANDLERS = {"label": _label, "every": _every, "onein": _onein, "hyph": _hyph,
+            "times": _times, "vague": _vague,
             "frac": _frac, "half": _half, "ordd": _ordd, "ordw": _ordw, "core": _core}

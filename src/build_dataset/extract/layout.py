@@ -6,9 +6,10 @@ quotation marks or brackets) before white space and a capital, a digit or an ope
 unless the word before the period is an abbreviation ("Oct.", "No.", "Mr.", "Corp."), an
 initial ("F."), or a paragraph's list number ("1.").
 
-A headline is the first paragraph, or a Title Case paragraph without digits or a final
-period ("Mobilizing Hundreds of Millions of Workers to Build a Great Country"): name heuristics
-skip headlines, and capitalized number words count as numbers there.
+A headline is the first paragraph unless it ends like a sentence, or a Title Case
+paragraph without digits or a final period ("Mobilizing Hundreds of Millions of Workers to
+Build a Great Country"): name heuristics skip headlines, and capitalized number words count
+as numbers there.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ class Layout:
         self.sentences: list[tuple[int, int]] = []
         self._headline: list[bool] = []
         for i, (ps, pe) in enumerate(self.paragraphs):
-            self._headline.append(i == 0 or _title_case(text[ps:pe]))
+            para = text[ps:pe]
+            self._headline.append(_title_case(para) or (i == 0 and not _ends_sentence(para)))
             start = ps
             for m in SENTENCE_BREAK.finditer(text, ps, pe):
                 if _abbreviation(text, ps, m.start()):
@@ -87,8 +89,12 @@ def _abbreviation(text: str, para_start: int, period: int) -> bool:
     return word.isdigit() and text[para_start:m.start(1)].strip() == ""
 
 
+def _ends_sentence(paragraph: str) -> bool:
+    return paragraph.rstrip().endswith((".", "?", "!", ".\"", ".”", "?\"", "?”"))
+
+
 def _title_case(paragraph: str) -> bool:
-    if paragraph.rstrip().endswith((".", "?", "!", ".\"", ".”")) or DIGIT.search(paragraph):
+    if _ends_sentence(paragraph) or DIGIT.search(paragraph):
         return False
     words = LONG_WORD.findall(paragraph)
     return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)

@@ -7,7 +7,7 @@ in the rest of the text (entity_id None) from runs of capitalized words that may
 "of", "the", "and", "for", "on" ("Great Hall of the People"), typed by:
 
 - a known list: places (provinces, large cities, countries), publications;
-- the head word (the word before the first "of"/"for"/"on", else the last word):
+- the head word (the word before the first "of" or "for", else the last word):
   organization (Federation, Union, Committee, Party, Corp, Commission, Bureau, Ministry,
   Association, Group, …), place (Province, City, Park, Hall, Sea, Hub, …), publication
   (Daily, Journal, Times, …). Runs headed by an event or idea word (Congress, Session,
@@ -93,6 +93,8 @@ December""".split())
 NOT_ACRONYMS = frozenset("""GDP AI CEO CEOs CPI PPI PMI ID IT TV OK COVID SOE SOEs SME SMEs RMB
 USD PM AM VR AR EV EVs NEV NEVs PPE KPI MBA ICT HR QR APP GPS UAV IPO FDI NO II III IV VI
 VII VIII IX XI XII BY OF THE AND PHOTO VIDEO AP""".split())
+HEAD_TYPES = ((PUB_HEADS, "publication"), (ORG_HEADS, "organization"),
+              (PLACE_HEADS, "place"), (NOT_ENTITY_HEADS, "skip"))
 CONNECTORS = frozenset({"of", "the", "and", "for", "de"})
 COMMON_ENDINGS = ("ing", "ed", "ly")
 SPEECH = frozenset("""said says told tells added adds noted notes stressed stresses urged
@@ -269,18 +271,14 @@ def _type(words: list[str], text: str, s: int, e: int, titled: bool) -> str | No
     known = _known(name)
     if known:
         return known
-    links = [i for i, w in enumerate(words) if w in ("of", "for", "on")]
+    links = [i for i, w in enumerate(words) if w in ("of", "for")]
     head = words[links[0] - 1] if links and links[0] > 0 else words[-1]
     if len(words) > 1:
-        if head in PUB_HEADS or words[-1] in PUB_HEADS:
-            return "publication"
-        if head in ORG_HEADS or (not links and words[-1] in ORG_HEADS) or name.endswith(
-                ("People's Congress", "People’s Congress", "Consultative Conference")):
+        if name.endswith(("People's Congress", "People’s Congress", "Consultative Conference")):
             return "organization"
-        if head in PLACE_HEADS:
-            return "place"
-        if head in NOT_ENTITY_HEADS:
-            return "skip"
+        for heads, kind in HEAD_TYPES:
+            if head in heads:
+                return kind
     if links or any(w in CONNECTORS for w in words):
         return None
     if all(NAME_SHAPE.fullmatch(w) for w in words):
