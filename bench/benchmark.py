@@ -10,7 +10,8 @@ project's own environment. In one run, it:
    --annotations <empty folder>`), measuring wall time, MB/s of source text, CPU time, and
    peak memory: the largest resident set of the child and its pool workers (getrusage
    through wait4), and the peak proportional set size of the whole process tree, sampled
-   from /proc every 50 ms (it counts pages shared by the forked workers once);
+   from /proc every half second (it counts pages shared by the forked workers once; reading
+   it costs about 25 ms per GB, so it is not read more often);
 2. times quantulum3 (`parser.parse` per paragraph) and dateparser (`search_dates` per
    paragraph, English, relative to the publication date) on a fixed sample of the same
    text (the paragraphs of the first --sample-articles articles, every seed equally) after
@@ -49,6 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_corpus import make_corpus  # noqa: E402
 
 MB = 1_000_000
+SAMPLE_EVERY = 0.5  # seconds between two readings of the process tree's PSS
 GIB = 1 << 30
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0\u3000]*\n")
 TARGETS = {
@@ -121,7 +123,7 @@ def run_child(cmd: list[str], log: Path, cwd: Path | None = None) -> Run:
         def sample():
             while not done.is_set():
                 peak["pss"] = max(peak["pss"], _tree_pss(proc.pid))
-                done.wait(0.05)
+                done.wait(SAMPLE_EVERY)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()

@@ -305,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     sents = sentences()
     labels = [lab for s in sents for lab in s.labels]
     n_fig = sum(lab.kind == "figure" for lab in labels)
-    n_date = n_fig and len(labels) - n_fig
+    n_date = len(labels) - n_fig
     n_qual = sum(lab.kind == "figure" and lab.qualifier != "exact" for lab in labels)
     n_ord = sum(lab.kind == "figure" and lab.fig_kind == "ordinal" for lab in labels)
     articles = len({s.article for s in sents})
@@ -330,14 +330,14 @@ def main(argv: list[str] | None = None) -> int:
         return f"{k}/{n} = {k / n:.1%}" if n else "-"
 
     rows = [
-        ("figure recall (span overlaps, value)", lambda s: pct(s.figures, n_fig), "qd"),
+        ("figure recall (span overlaps, value)", lambda s: pct(s.figures, n_fig), "q"),
         (
             "  strict: exact span, value, qualifier, kind",
             lambda s: pct(s.strict_figures, n_fig),
             "o",
         ),
-        ("qualifiers lost (of those labelled)", lambda s: f"{s.qualifiers_lost}/{n_qual}", "qd"),
-        ("ordinals lost", lambda s: f"{s.ordinals_lost}/{n_ord}", "qd"),
+        ("qualifiers lost (of those labelled)", lambda s: f"{s.qualifiers_lost}/{n_qual}", "q"),
+        ("ordinals lost", lambda s: f"{s.ordinals_lost}/{n_ord}", "q"),
         ("years returned as numbers", lambda s: str(s.years_as_figures), "q"),
         ("date recall (interval)", lambda s: pct(s.dates, n_date), "d"),
         ("date recall (lenient: value inside)", lambda s: pct(s.lenient_dates, n_date), "d"),

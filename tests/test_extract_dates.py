@@ -452,3 +452,138 @@ def test_seed_002_range_and_issue_year():
     assert ("from April 22 to 24", D(2024, 4, 22), D(2024, 4, 24)) in got
     assert ("2012", D(2012, 1, 1), D(2012, 12, 31)) in got
     assert not any("No. 9" in t or t in ("9", "18") for t, _, _ in got)
+
+
+# ---------------------------------------------------------------- months, quarters, tense
+# (rules added for the patterns the hand-labelled unseen articles 001-011 exposed)
+
+
+@pytest.mark.parametrize(
+    "text, published, expected",
+    [
+        # a month without a year follows its sentence's tense, not the nearest date
+        ("The program was extended in January.", D(2024, 10, 30), [("January", D(2024, 1, 1))]),
+        ("Elections will be held in January.", D(2021, 12, 10), [("January", D(2022, 1, 1))]),
+        ("In December, the rate was 15.7 percent.", D(2025, 1, 17), [("December", D(2024, 12, 1))]),
+        # months joined by "and" / a comma, or after "for" or "the"
+        (
+            "The stations received 3 million visits in January and February.",
+            D(2024, 3, 16),
+            [("January", D(2024, 1, 1)), ("February", D(2024, 2, 1))],
+        ),
+        (
+            "Monthly figures for January and February will be published in mid-March.",
+            D(2025, 1, 17),
+            [("January", D(2025, 1, 1)), ("February", D(2025, 2, 1)), ("March", D(2025, 3, 1))],
+        ),
+        (
+            "The pass rate reached 22.4% in the July round.",
+            D(2024, 10, 30),
+            [("July", D(2024, 7, 1))],
+        ),
+    ],
+)
+def test_months_without_a_year(text, published, expected):
+    got = [(d.text, d.value_start) for d in dates(text, published)]
+    assert got == expected
+    assert all(d.precision == "month" for d in dates(text, published))
+
+
+@pytest.mark.parametrize(
+    "text, published, expected",
+    [
+        (
+            "The bureau will release data for the first quarter on April 16.",
+            D(2025, 1, 17),
+            ("first quarter", D(2025, 1, 1), D(2025, 3, 31)),
+        ),
+        (
+            "The ACFTU plans to run 1,500 workshops led by model workers in the fourth quarter.",
+            D(2025, 9, 18),
+            ("fourth quarter", D(2025, 10, 1), D(2025, 12, 31)),
+        ),
+        (
+            "Profits fell in the fourth quarter.",
+            D(2025, 1, 20),
+            ("fourth quarter", D(2024, 10, 1), D(2024, 12, 31)),
+        ),
+        (
+            "The ministry will publish a third-quarter update.",
+            D(2023, 7, 3),
+            ("third-quarter", D(2023, 7, 1), D(2023, 9, 30)),
+        ),
+        (
+            "Output rose in the first quarter of 2024.",
+            D(2024, 6, 1),
+            ("first quarter of 2024", D(2024, 1, 1), D(2024, 3, 31)),
+        ),
+        (
+            "Wages rose in the first half of the year.",
+            D(2023, 7, 3),
+            ("first half of the year", D(2023, 1, 1), D(2023, 6, 30)),
+        ),
+    ],
+)
+def test_quarters_and_halves_are_month_intervals(text, published, expected):
+    found = dates(text, published)
+    got = [
+        (d.text, d.value_start, d.value_end)
+        for d in found
+        if "quarter" in d.text or "half" in d.text
+    ]
+    assert got == [expected]
+    assert all(d.precision == "month" for d in found if d.text == expected[0])
+
+
+@pytest.mark.parametrize(
+    "text, published, expected",
+    [
+        # "would" is the future of reported speech
+        (
+            "The ministry said it would publish the list on Thursday.",
+            D(2020, 11, 25),
+            D(2020, 11, 26),
+        ),
+        # a schedule in the present tense speaks of the future ...
+        ("Registration for journalists closes on Thursday.", D(2023, 9, 26), D(2023, 9, 28)),
+        ("The fair, which opens on Saturday, runs for five days.", D(2022, 4, 28), D(2022, 4, 30)),
+        # ... but not in a photo caption
+        (
+            "Xi opens the congress in Beijing on Monday. (Photo/Xinhua)",
+            D(2023, 10, 10),
+            D(2023, 10, 9),
+        ),
+    ],
+)
+def test_weekday_tense_would_and_schedules(text, published, expected):
+    got = [d.value_start for d in dates(text, published) if d.precision == "day"]
+    assert got == [expected]
+
+
+def test_decades_joined_by_and_and_years_after_over_or_a():
+    got = [
+        (d.text, d.value_start, d.value_end)
+        for d in dates(
+            "In the 1980s and 1990s unions grew, 0.7 percent over 2023, under a 2004 regulation.",
+            D(2025, 1, 17),
+        )
+    ]
+    assert got == [
+        ("1980s", D(1980, 1, 1), D(1989, 12, 31)),
+        ("1990s", D(1990, 1, 1), D(1999, 12, 31)),
+        ("2023", D(2023, 1, 1), D(2023, 12, 31)),
+        ("2004", D(2004, 1, 1), D(2004, 12, 31)),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The fund paid a 2000 yuan bonus.",
+        "A 2000 workers strong march.",
+        "The March of the Volunteers was played.",
+        "The exam is the first such test.",
+    ],
+)
+def test_new_date_rules_make_no_date_of_these(text):
+    assert dates(text, D(2024, 5, 1)) == []

@@ -421,3 +421,51 @@ def test_figures_are_sorted_and_disjoint():
     found = figures(text)
     assert [f.char_start for f in found] == sorted(f.char_start for f in found)
     assert all(a.char_end <= b.char_start for a, b in zip(found, found[1:], strict=False))
+
+
+# ---------------------------------------------------------------- shares, frequencies, money
+# (rules added for the patterns the hand-labelled unseen articles 001-011 exposed)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "of the country's estimated 84 million workers",
+            ("estimated 84 million", 84e6, "approximately", "count"),
+        ),
+        (
+            "while less than a quarter said they had signed a contract",
+            ("less than a quarter", 0.25, "less_than", "count"),
+        ),
+        ("the pass rate was a third higher than last year's", ("a third", 1 / 3, "exact", "count")),
+        ("the cost was cut by a quarter", ("a quarter", 0.25, "exact", "count")),
+        (
+            "About one in four contestants is young",
+            ("About one in four", 0.25, "approximately", "count"),
+        ),
+        ("unions push for wage talks every year", ("every year", 1, "exact", "frequency")),
+        ("consultations held each month", ("each month", 1, "exact", "frequency")),
+        ("a contest held every other year", ("every other year", 2, "exact", "frequency")),
+        ("through a 2.8-billion-yuan program", ("2.8-billion-yuan", 2.8e9, "exact", "amount")),
+        ("A 100-yuan rise may look small", ("100-yuan", 100, "exact", "amount")),
+        (
+            "The amendments, drafted over 18 months, were adopted",
+            ("18 months", 18, "exact", "duration"),
+        ),
+        ("workers employed for over 18 months", ("over 18 months", 18, "more_than", "duration")),
+    ],
+)
+def test_shares_frequencies_compound_money_and_temporal_over(text, expected):
+    value_text, value, qualifier, kind = only(text)[:4]
+    assert (value_text, qualifier, kind) == (expected[0], expected[2], expected[3])
+    assert math.isclose(value, expected[1])
+
+
+@pytest.mark.parametrize("text", ["The ceremony will start at 7 pm.", "Doors open at 9 a.m."])
+def test_clock_times_are_not_figures(text):
+    assert figures(text) == []
+
+
+def test_a_third_before_a_noun_is_an_ordinal_not_a_share():
+    assert only("He won a third term in office.") == ("third", 3, "exact", "ordinal", "term")

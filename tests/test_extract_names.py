@@ -248,3 +248,14 @@ def test_headlines_and_credit_lines_use_the_gazetteer_only():
 def test_find_names_without_layout():
     got = find_names("Chen Keying met reporters.", GAZ)
     assert [(n.text, n.entity_id) for n in got] == [("Chen Keying", "chen-keying")]
+
+
+def test_and_the_between_two_capitalized_names_makes_two_names():
+    text = (
+        "The contest is co-hosted by the Ministry of Human Resources and Social Security "
+        "and the Tianjin municipal government."
+    )
+    assert names(text) == [
+        ("Ministry of Human Resources and Social Security", "organization", None),
+        ("Tianjin", "place", None),
+    ]

@@ -72,6 +72,22 @@ FRAGMENTS = [
     "Dec 31",
     "Article 5",
     "almost half",
+    "in January and February",
+    "in the July round",
+    "the first quarter of 2024",
+    "third-quarter",
+    "the first half of the year",
+    "About one in four",
+    "a 2.8-billion-yuan program",
+    "at 7 pm",
+    "less than a quarter",
+    "a third term",
+    "every other year",
+    "said it would publish the list on Thursday",
+    "registration closes on Friday",
+    "the 1980s and 1990s",
+    "under a 2004 regulation",
+    "drafted over 18 months",
 ]
 SEPARATORS = [" ", "\n\n", ", ", ". ", "", "-", " and ", ": ", "\n"]
 NOISE = st.lists(

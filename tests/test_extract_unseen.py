@@ -1,7 +1,8 @@
 """Recall of the extractor on hand-labelled news articles it was not developed on.
 
-tests/fixtures/unseen/ holds eight articles and labels.json, written and labelled by hand
-before the extractor was first run on them (conventions in its README.md). A figure is
+tests/fixtures/unseen/ holds eleven articles (001-011) and labels.json, written and labelled
+by hand before the extractor was first run on them (conventions and history in its
+README.md). A figure is
 found when a candidate has the label's exact span, value, qualifier and kind; a date when
 a candidate has the label's exact span and interval. A date candidate that overlaps no
 labelled date is fabricated. Run with `-s` to see the numbers and every miss.

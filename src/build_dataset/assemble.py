@@ -9,6 +9,7 @@ dictionary arrays whose dictionary is the whole vocabulary, in its documented or
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import islice
 
 import pyarrow as pa
 from pydantic import TypeAdapter, ValidationError
@@ -50,17 +51,18 @@ def _validate(model: type[Table], rows: list[dict], first: int) -> tuple[list, l
 
 
 def table_from_rows(model: type[Table], rows: Iterable[dict]) -> pa.Table:
-    """Validate every row, in chunks of CHUNK rows (so that only one chunk stands as
-    Pydantic records at a time), turn each chunk into Arrow arrays, then sort the whole
-    table by primary key in Arrow (a stable sort, like Python's, in the same order:
-    strings by code point, which is their UTF-8 byte order)."""
-    rows = rows if isinstance(rows, list) else list(rows)
+    """Validate every row, in chunks of CHUNK rows (only one chunk stands as Pydantic
+    records at a time; rows given by an iterator are made a chunk at a time), turn each
+    chunk into Arrow arrays, then sort the whole table by primary key in Arrow (a stable
+    sort, like Python's, in the same order: strings by code point, their UTF-8 order)."""
     schema = arrow_schema(model)
     cols = columns(model)
     batches, problems = [], []
-    for first in range(0, len(rows), CHUNK):
-        records, found = _validate(model, rows[first:first + CHUNK], first)
+    rows, first = iter(rows), 0
+    while chunk := list(islice(rows, CHUNK)):  # an iterator of rows is never held whole
+        records, found = _validate(model, chunk, first)
         problems += found
+        first += len(chunk)
         if not problems:
             batches.append(_batch(records, cols, schema))
     if problems:

@@ -26,6 +26,8 @@ import pyarrow as pa
 from build_dataset.errors import BuildFailed, Problems
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from build_dataset import ingest
     from build_dataset.extract import Gazetteer
 # The stages are imported where they run, so that a build found up to date (the skip
@@ -145,21 +147,34 @@ def extract_all(articles: list[ingest.Article], gazetteer_entries: list,
 
 # ---------------------------------------------------------------- assemble
 
-def article_rows(articles: list[ingest.Article]) -> dict[str, list[dict]]:
-    arts, paras = [], []
-    for a in articles:
-        arts.append({
-            "article_id": a.article_id, "title": a.title, "outlet": a.outlet,
-            "author": a.author, "published": a.published, "url": a.url, "genre": a.genre,
-            "language": a.language, "editor": a.editor, "source_file": a.source_file,
-            "source_sha256": a.source_sha256, "text": a.text, "word_count": a.word_count,
-            "paragraph_count": len(a.paragraphs)})
-        for n, p in enumerate(a.paragraphs, 1):
-            paras.append({
-                "article_id": a.article_id, "paragraph_no": n, "kind": p.kind, "text": p.text,
-                "char_start": p.char_start, "char_end": p.char_end,
-                "repeat_count": p.repeat_count, "source_line": p.source_line})
+def article_rows(articles: list[ingest.Article]) -> dict[str, Iterator[dict]]:
+    """Rows of the articles and paragraphs tables, made as they are consumed."""
+    arts = ({
+        "article_id": a.article_id, "title": a.title, "outlet": a.outlet,
+        "author": a.author, "published": a.published, "url": a.url, "genre": a.genre,
+        "language": a.language, "editor": a.editor, "source_file": a.source_file,
+        "source_sha256": a.source_sha256, "text": a.text, "word_count": a.word_count,
+        "paragraph_count": len(a.paragraphs)} for a in articles)
+    paras = ({
+        "article_id": a.article_id, "paragraph_no": n, "kind": p.kind, "text": p.text,
+        "char_start": p.char_start, "char_end": p.char_end,
+        "repeat_count": p.repeat_count, "source_line": p.source_line}
+        for a in articles for n, p in enumerate(a.paragraphs, 1))
     return {"articles": arts, "paragraphs": paras}
+
+
+class ArticleText:
+    """An article as curation reads it (its id and text), the text taken from the built
+    articles table when asked for: the Article objects can go before curation."""
+
+    __slots__ = ("article_id", "_texts", "_row")
+
+    def __init__(self, article_id: str, texts: pa.ChunkedArray, row: int):
+        self.article_id, self._texts, self._row = article_id, texts, row
+
+    @property
+    def text(self) -> str:
+        return self._texts[self._row].as_py()
 
 
 def make_tables(sources: Path, annotations: Path | None,
@@ -179,12 +194,28 @@ def make_tables(sources: Path, annotations: Path | None,
     # (without echoing references to what was left out): one run reports all of them.
     skipped = {p.stem for p in sources.glob("*.txt")} - {a.article_id for a in articles}
     candidates = extract_all(articles, curate.gazetteer_entries(ann), progress)
+    # The articles and paragraphs tables first, so that the Article objects (the texts,
+    # twice) are let go before curation makes its rows; their problems, if any, are
+    # reported after curation's, as they would be in table order.
+    built: dict[str, pa.Table] = {}
+    deferred = None
+    try:
+        built = {name: table_from_rows(BY_NAME[name], rows)
+                 for name, rows in article_rows(articles).items()}
+        texts = built["articles"].column("text")
+        articles = [ArticleText(aid, texts, i)
+                    for i, aid in enumerate(built["articles"].column("article_id").to_pylist())]
+    except BuildFailed as e:
+        deferred = e
     rows, audit = curate.curate(articles, candidates, ann, problems, skipped)
     problems.raise_if_any()
-    rows.update(article_rows(articles))
-    del articles, candidates  # the rows hold what the tables need
-    # each table's rows are let go once it is made
-    tables = {name: table_from_rows(model, rows.pop(name, [])) for name, model in BY_NAME.items()}
+    if deferred:
+        raise deferred
+    del articles, candidates  # the rows hold what the other tables need
+    for name, model in BY_NAME.items():  # each table's rows are let go once it is made
+        if name not in built:
+            built[name] = table_from_rows(model, rows.pop(name, []))
+    tables = {name: built[name] for name in BY_NAME}
     found = check_tables(tables)
     if found:
         raise BuildFailed(found)

@@ -6,8 +6,9 @@ in "since 1995", "Monday" in "on Monday" and in "Monday's event"); a weekday's "
 words of a range ("from April 22 to 24"), which is one mention.
 
 Precision: `day` (a date or a range of days), `month` ("October 2023", "in May", "the
-July round", "the first quarter" -> January..March), `year` ("in 1925" ->
-1925-01-01..1925-12-31, "this year", "from 2019 to 2023", "the 1990s").
+July round", "January and February", "the first quarter" / "third-quarter" ->
+January..March / July..September, "the first half of the year"), `year` ("in 1925" ->
+1925-01-01..1925-12-31, "this year", "from 2019 to 2023", "the 1980s and 1990s").
 Resolution: `explicit` when the text gives every part of the date (a range is explicit
 when it states a year), `relative` when anything comes from the publication date: the
 year of "Oct. 23" or "May 1" (the year that puts the date nearest to the publication),
@@ -27,10 +28,12 @@ such day before it. A participle before "by" ("workshops led by …") is not the
 
 A number is a year only between 1800 and 2100 and in a date-like context: after "in",
 "since", "by", "until", "from", "before", "after", "during", "through", "of", "early",
-"late", "mid-", "as early as", "as of"; inside "(2024)" or ", 2024)" (as in "No. 9, 2024)");
-before "'s"; after "the" and before a capitalized name ("the 2008 Olympic Games"); in a
-full date or a range. "2,000 delegates", "17th", "No. 9" and "18th National Congress"
-are never dates, nor is a year directly followed by a plural noun ("in 2000 workers").
+"late", "mid-", "as early as", "as of", "over" ("up 0.7 percent over 2023"); inside
+"(2024)" or ", 2024)" (as in "No. 9, 2024)"); before "'s"; after "the" and before a
+capitalized name ("the 2008 Olympic Games"); after "a" and before a singular noun that is
+not a unit ("a 2004 regulation"); in a full date or a range. "2,000 delegates", "17th",
+"No. 9" and "18th National Congress" are never dates, nor is a year directly followed by a
+plural noun ("in 2000 workers").
 """
 
 from __future__ import annotations
@@ -84,8 +87,12 @@ MONTH_CONTEXT = _after("in", "since", "by", "until", "till", "from", "before", "
                        *(f"{m}{conj}" for m in MONTH_NAMES for conj in (",", " and", " or")))
 # "the July round", "the October data": a month name between "the" and a lower-case noun
 MONTH_THE = rf"(?<=\bthe\s)(?P<mthe_m>{FULLMON})(?=\s+(?!of\b)[a-z])"
-QUARTER = (r"(?P<quarter_n>(?i:first|second|third|fourth))\s+quarter\b"
+QUARTER = (r"(?P<quarter_n>(?i:first|second|third|fourth))[\s-]quarter\b"
            rf"(?:\s+of\s+(?:(?P<quarter_y>{YEAR})|(?:the|this)\s+year\b))?")
+HALF = (r"(?P<half_n>(?i:first|second))\s+half\s+of\s+(?P<half_mod>the|this|last|next)"
+        r"\s+year\b")
+UNIT_WORDS = frozenset("""yuan dollar euro pound yen won rupee meter metre kilometer km ton
+tonne kilogram kg mu hectare square cubic point""".split())
 
 
 def _range(k: str, body: str) -> str:
@@ -121,6 +128,7 @@ ALTERNATIVES = [
              rf"(?P<mctx_m>{FULLMON})(?![\w-])(?!,?\s+\d)"),
     ("mthe", MONTH_THE),
     ("quarter", QUARTER),
+    ("half", HALF),
     ("decade", rf"(?:{_after('the', 'the early', 'the late', 'the mid-')}"
                r"|(?<=0s\sand\s)|(?<=0s\sor\s)|(?<=0s,\s))(?P<decade_y>1[89]\d0|20\d0)s\b"),
     ("rel", r"\b(?P<rel_mod>[Tt]his|[Ll]ast|[Nn]ext)\s+(?P<rel_unit>year|month)\b(?!-)"),
@@ -130,7 +138,8 @@ ALTERNATIVES = [
     ("year", rf"(?=(?:1[89]|20)\d\d)(?:{YEAR_CONTEXT}(?P<year_a>{YEAR})(?![.,]?\d|[-–/]\d|%)"
              rf"|(?:(?<=\()|(?<=,\s))(?P<year_b>{YEAR})(?=\))"
              rf"|(?<![\w.,$])(?P<year_c>{YEAR})(?=['’]s\b)"
-             rf"|(?<=\bthe\s)(?P<year_d>{YEAR})(?=\s[A-Z][a-z]))"),
+             rf"|(?<=\bthe\s)(?P<year_d>{YEAR})(?=\s[A-Z][a-z])"
+             rf"|(?<=\b[Aa]\s)(?P<year_e>{YEAR})(?=\s[a-z]))"),
 ]
 RANGES = {"rmd", "rdm", "rmo", "ryr"}
 # every date starts a word with a capital, a digit or one of these: a cheap first test
@@ -437,6 +446,13 @@ def _quarter(m, text, published, layout):
     return _month_span(year, first)[0], _month_span(year, first + 2)[1], "month", resolution
 
 
+def _half(m, text, published, layout):
+    """"the first half of the year" (January-June), "the second half of last year"."""
+    year = published.year + {"the": 0, "this": 0, "last": -1, "next": 1}[m["half_mod"]]
+    first = 1 if m["half_n"].lower() == "first" else 7
+    return _month_span(year, first)[0], _month_span(year, first + 5)[1], "month", "relative"
+
+
 def _decade(m, text, published, layout):
     y = int(m["decade_y"])
     return (*_year_span(y, y + 9), "year", "explicit")
@@ -481,13 +497,17 @@ def _year(m, text, published, layout):
         nxt = NEXT_WORD.match(text, m.end("year"))
         if nxt and nxt.group(1).endswith("s") and nxt.group(1) not in PLURAL_NOT_NOUN:
             return None  # "of 2000 workers": a count
-    y = int(m["year_a"] or m["year_b"] or m["year_c"] or m["year_d"])
+    if m["year_e"]:  # "a 2004 regulation"; not "a 2000 yuan bonus", "a 2000 workers' march"
+        nxt = NEXT_WORD.match(text, m.end("year")).group(1)
+        if nxt in UNIT_WORDS or (nxt.endswith("s") and nxt not in PLURAL_NOT_NOUN):
+            return None
+    y = int(m["year_a"] or m["year_b"] or m["year_c"] or m["year_d"] or m["year_e"])
     return (*_year_span(y), "year", "explicit")
 
 
 RESOLVERS = {"rmd": _rmd, "rdm": _rdm, "rmo": _rmo, "ryr": _ryr, "iso": _iso, "mdy": _mdy,
              "dmy": _dmy, "my": _my, "md": _md, "dm": _dm, "mctx": _mctx, "mthe": _mthe,
-             "quarter": _quarter, "decade": _decade,
+             "quarter": _quarter, "half": _half, "decade": _decade,
              "rel": _rel, "relday": _relday, "weekday": _weekday, "year": _year}
 
 

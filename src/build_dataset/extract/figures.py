@@ -139,7 +139,7 @@ ALTERNATIVES = [
               rf"|{_qual('each')}\b(?:[Ee]very|[Ee]ach)\s+(?P<every_o>other\s+)?"
               r"(?P<every_1>year|month|week|day|decade)\b(?![-’'])"),
     ("onein", rf"{GUARD}{_qual('onein')}\b[Oo]ne\s+in\s+(?P<onein_n>{DIGITS}|{BASIC})"),
-    ("hyph", rf"{GUARD}(?P<hyph_n>{DIGITS}|{BASIC})-(?P<hyph_s>{SCALE})-"
+    ("hyph", rf"{GUARD}(?P<hyph_n>{DIGITS}|{BASIC})-(?:(?P<hyph_s>{SCALE})-)?"
              r"(?P<hyph_c>yuan|dollars?|euros?|pounds?)\b(?!-)"),
     ("times", rf"{GUARD}{_qual('times')}(?:(?P<times_w>[Oo]nce|[Tt]wice|[Tt]hrice)"
               rf"|(?P<times_n>{NUMBER})\s+"
@@ -305,8 +305,8 @@ def _onein(m, text, masked, layout):
 
 
 def _hyph(m, text, masked, layout):
-    """"a 2.8-billion-yuan program": an amount written as one compound word."""
-    value = number_value(m["hyph_n"]) * SCALES[m["hyph_s"].lower()]
+    """"a 2.8-billion-yuan program", "a 100-yuan rise": an amount as one compound word."""
+    value = number_value(m["hyph_n"]) * (SCALES[m["hyph_s"].lower()] if m["hyph_s"] else 1)
     cur = m["hyph_c"]
     yield _fig(text, *m.span("hyph"), value, "exact", "amount",
                cur if cur == "yuan" or cur.endswith("s") else cur + "s")
@@ -347,8 +347,13 @@ def _frac(m, text, masked, layout):
     if numerator == "a" and not (m["frac_q"] or OF_AFTER.match(masked, m.end("frac"))
                                  or COMPARATIVE_AFTER.match(masked, m.end("frac"))
                                  or _prev_word(masked, m.start("frac")) == "by"):
-        return  # "a third term" is an ordinal use; "a third of", "less than a quarter",
-        # "a third higher", "cut by a third" are fractions
+        # "a third of", "less than a quarter", "a third higher", "cut by a third" are
+        # fractions; "a third term" is an ordinal
+        s, e = m.span("frac_d")
+        unit = _noun_phrase(masked, e, ordinal=True)
+        if m["frac_d"] in ORDINALS and unit is not None:
+            yield _fig(text, s, e, ORDINALS[m["frac_d"]], "exact", "ordinal", unit)
+        return
     if _after_period_word(masked, m.start("frac")):
         return
     n = 1 if numerator == "a" else ONES[numerator]

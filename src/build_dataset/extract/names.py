@@ -214,6 +214,9 @@ def _piece(text: str, toks: list[tuple[int, int]], layout: Layout,
         i = words.index("and")
         if _person_shape(words[i + 1:]) or _person_shape(words[:i]):
             return _piece(text, toks[:i], layout) + _piece(text, toks[i + 1:], layout)
+        for j in range(1, len(words) - 2):  # "the Ministry of … and the Tianjin government"
+            if words[j:j + 2] == ["and", "the"]:
+                return _piece(text, toks[:j], layout) + _piece(text, toks[j + 2:], layout)
     s, e = toks[0][0], toks[-1][1]
     kind = _type(words, text, s, e, titled)
     if kind == "skip":
