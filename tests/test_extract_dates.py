@@ -587,3 +587,33 @@ def test_decades_joined_by_and_and_years_after_over_or_a():
 )
 def test_new_date_rules_make_no_date_of_these(text):
     assert dates(text, D(2024, 5, 1)) == []
+
+
+@pytest.mark.parametrize(
+    "text, published, expected",
+    [
+        (
+            "Pilots launched in July last year cover 6.7 million people.",
+            D(2022, 8, 19),
+            ("July", D(2021, 7, 1), D(2021, 7, 31)),
+        ),
+        ("Its first report is due on Friday.", D(2024, 4, 30), ("Friday", D(2024, 5, 3), None)),
+        (
+            "Teams will visit 10 provinces in the second half of June.",
+            D(2024, 4, 30),
+            ("second half of June", D(2024, 6, 16), D(2024, 6, 30)),
+        ),
+        (
+            "The survey ran in the first half of March 2023.",
+            D(2024, 4, 30),
+            ("first half of March 2023", D(2023, 3, 1), D(2023, 3, 15)),
+        ),
+    ],
+)
+def test_month_with_last_year_due_and_halves_of_a_month(text, published, expected):
+    got = dates(text, published)[0]
+    assert (got.text, got.value_start, got.value_end) == (
+        expected[0],
+        expected[1],
+        expected[2] or expected[1],
+    )

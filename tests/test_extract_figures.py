@@ -469,3 +469,22 @@ def test_clock_times_are_not_figures(text):
 
 def test_a_third_before_a_noun_is_an_ordinal_not_a_share():
     assert only("He won a third term in office.") == ("third", 3, "exact", "ordinal", "term")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "unions recruited 10.3 million, nearly double the number a year earlier",
+            ("nearly double", 2, "nearly", "count"),
+        ),
+        ("twice as many workers joined", ("twice", 2, "exact", "count")),
+    ],
+)
+def test_multiples_before_the_or_as_many(text, expected):
+    got = [f for f in summary(text) if f[0] == expected[0]]
+    assert [g[:4] for g in got] == [expected]
+
+
+def test_double_as_a_verb_or_adjective_is_not_a_figure():
+    assert figures("Wages will double. He worked a double shift.") == []

@@ -1,6 +1,6 @@
 """Recall of the extractor on hand-labelled news articles it was not developed on.
 
-tests/fixtures/unseen/ holds eleven articles (001-011) and labels.json, written and labelled
+tests/fixtures/unseen/ holds fourteen articles (001-014) and labels.json, written and labelled
 by hand before the extractor was first run on them (conventions and history in its
 README.md). A figure is
 found when a candidate has the label's exact span, value, qualifier and kind; a date when
@@ -45,8 +45,11 @@ def score() -> dict:
         for lab in art["figures"]:
             span = locate(text, lab["value_text"], lab["occurrence"])
             got = figures.get(span)
-            ok = got is not None and math.isclose(got.value, lab["value"], rel_tol=1e-6) and (
-                got.qualifier, got.kind) == (lab["qualifier"], lab["kind"])
+            ok = (
+                got is not None
+                and math.isclose(got.value, lab["value"], rel_tol=1e-6)
+                and (got.qualifier, got.kind) == (lab["qualifier"], lab["kind"])
+            )
             out["figures"][0] += ok
             out["figures"][1] += 1
             if not ok:
@@ -57,7 +60,9 @@ def score() -> dict:
             labelled.append(span)
             got = dates.get(span)
             ok = got is not None and (str(got.value_start), str(got.value_end)) == (
-                lab["value_start"], lab["value_end"])
+                lab["value_start"],
+                lab["value_end"],
+            )
             out["dates"][0] += ok
             out["dates"][1] += 1
             if not ok:
@@ -135,8 +140,14 @@ def _issue3_locate(text: str, labels: list[dict]) -> list[tuple[int, int]]:
 
 
 def issue3_score() -> dict:
-    out = {"figures": [0, 0], "dates": [0, 0], "quotes": [0, 0], "kinds": [0, 0],
-           "misses": [], "fabricated": []}
+    out = {
+        "figures": [0, 0],
+        "dates": [0, 0],
+        "quotes": [0, 0],
+        "kinds": [0, 0],
+        "misses": [],
+        "fabricated": [],
+    }
     gazetteer = Gazetteer.from_entities([])
     for aid, art in sorted(ISSUE3.items()):
         text = (UNSEEN / f"{aid}.txt").read_text(encoding="utf-8").rstrip("\n")
@@ -145,8 +156,11 @@ def issue3_score() -> dict:
         dates = {(d.char_start, d.char_end): d for d in ex.dates}
         for lab, span in zip(art["figures"], _issue3_locate(text, art["figures"]), strict=True):
             got = figures.get(span)
-            ok = got is not None and math.isclose(got.value, lab["value"], rel_tol=1e-5) \
+            ok = (
+                got is not None
+                and math.isclose(got.value, lab["value"], rel_tol=1e-5)
                 and got.qualifier == lab["qualifier"]
+            )
             out["figures"][0] += ok
             out["figures"][1] += 1
             out["kinds"][0] += ok and got.kind == lab["kind"]
@@ -157,16 +171,21 @@ def issue3_score() -> dict:
         for lab, span in zip(art["dates"], labelled, strict=True):
             got = dates.get(span)
             ok = got is not None and (got.value_start, got.value_end, got.precision) == (
-                lab["start"], lab["end"], lab["precision"])
+                lab["start"],
+                lab["end"],
+                lab["precision"],
+            )
             out["dates"][0] += ok
             out["dates"][1] += 1
             if not ok:
                 out["misses"].append((aid, "date", lab, got))
-        out["fabricated"] += [(aid, d) for d in ex.dates
-                              if (d.char_start, d.char_end) not in labelled]
+        out["fabricated"] += [
+            (aid, d) for d in ex.dates if (d.char_start, d.char_end) not in labelled
+        ]
         for lab in art["quotes"]:
-            q = next((q for q in ex.quotes if text[q.char_start + 1:].startswith(lab["starts"])),
-                     None)
+            q = next(
+                (q for q in ex.quotes if text[q.char_start + 1 :].startswith(lab["starts"])), None
+            )
             ok = q is not None and q.speaker_name == lab["speaker"]
             out["quotes"][0] += ok
             out["quotes"][1] += 1

@@ -91,6 +91,9 @@ QUARTER = (r"(?P<quarter_n>(?i:first|second|third|fourth))[\s-]quarter\b"
            rf"(?:\s+of\s+(?:(?P<quarter_y>{YEAR})|(?:the|this)\s+year\b))?")
 HALF = (r"(?P<half_n>(?i:first|second))\s+half\s+of\s+(?P<half_mod>the|this|last|next)"
         r"\s+year\b")
+# "the second half of June": days 16 to the end of the month
+MONTH_HALF = (rf"(?P<mhalf_n>(?i:first|second))\s+half\s+of\s+(?P<mhalf_m>{FULLMON})"
+              rf"(?:,?\s+(?P<mhalf_y>{YEAR}))?(?![\w-])(?!\s+\d)")
 UNIT_WORDS = frozenset("""yuan dollar euro pound yen won rupee meter metre kilometer km ton
 tonne kilogram kg mu hectare square cubic point""".split())
 
@@ -129,6 +132,7 @@ ALTERNATIVES = [
     ("mthe", MONTH_THE),
     ("quarter", QUARTER),
     ("half", HALF),
+    ("mhalf", MONTH_HALF),
     ("decade", rf"(?:{_after('the', 'the early', 'the late', 'the mid-')}"
                r"|(?<=0s\sand\s)|(?<=0s\sor\s)|(?<=0s,\s))(?P<decade_y>1[89]\d0|20\d0)s\b"),
     ("rel", r"\b(?P<rel_mod>[Tt]his|[Ll]ast|[Nn]ext)\s+(?P<rel_unit>year|month)\b(?!-)"),
@@ -167,7 +171,7 @@ SCHEDULE_PRESENT = frozenset({"opens", "closes", "starts", "begins", "ends", "ru
 CAPTION = re.compile(r"\(Photo|\[Photo|PHOTO|\(Xinhua/|\[Xinhua")
 FUTURE_BEFORE_TO = frozenset({"is", "are", "am", "scheduled", "expected", "set", "going",
                               "slated", "planned", "plans", "plan", "poised", "aims", "aim"})
-FUTURE_AFTER_BE = frozenset({"to", "scheduled", "set", "expected", "going", "slated",
+FUTURE_AFTER_BE = frozenset({"to", "due", "scheduled", "set", "expected", "going", "slated",
                              "poised"})
 BE_PRESENT = frozenset({"is", "are", "am"})
 PAST_WORDS = frozenset("""said told met held made gave took began saw spoke went came sent won
@@ -423,6 +427,9 @@ def _tense_year(month: int, text: str, start: int, end: int, published: dt.date,
                 layout: Layout) -> int:
     """The year of a month named without one: the next such month when its sentence
     speaks of the future, the last one (or this one) when of the past, else the nearest."""
+    hint = _year_hint(text, end, published)  # "in July last year"
+    if hint is not None:
+        return hint
     verdict = tense(text, start, end, layout)
     if verdict is None or month == published.month:
         return _nearest_year(month, 15 if month != 2 else 14, published)
@@ -444,6 +451,20 @@ def _quarter(m, text, published, layout):
         elif verdict and _month_span(year, first + 2)[1] < published:
             year += 1
     return _month_span(year, first)[0], _month_span(year, first + 2)[1], "month", resolution
+
+
+def _mhalf(m, text, published, layout):
+    month = _month(m["mhalf_m"])
+    if m["mhalf_y"]:
+        year, resolution = int(m["mhalf_y"]), "explicit"
+    else:
+        end = m.end("mhalf")
+        year, resolution = _tense_year(month, text, m.start("mhalf"), end, published,
+                                       layout), "relative"
+    first, last = _month_span(year, month)
+    if m["mhalf_n"].lower() == "first":
+        return first, first.replace(day=15), "day", resolution
+    return first.replace(day=16), last, "day", resolution
 
 
 def _half(m, text, published, layout):
@@ -507,7 +528,7 @@ def _year(m, text, published, layout):
 
 RESOLVERS = {"rmd": _rmd, "rdm": _rdm, "rmo": _rmo, "ryr": _ryr, "iso": _iso, "mdy": _mdy,
              "dmy": _dmy, "my": _my, "md": _md, "dm": _dm, "mctx": _mctx, "mthe": _mthe,
-             "quarter": _quarter, "half": _half, "decade": _decade,
+             "quarter": _quarter, "half": _half, "mhalf": _mhalf, "decade": _decade,
              "rel": _rel, "relday": _relday, "weekday": _weekday, "year": _year}
 
 

@@ -144,6 +144,8 @@ ALTERNATIVES = [
     ("times", rf"{GUARD}{_qual('times')}(?:(?P<times_w>[Oo]nce|[Tt]wice|[Tt]hrice)"
               rf"|(?P<times_n>{NUMBER})\s+"
               r"times)\s+(?:a|per|each|every)\s+(?P<times_u>year|month|week|day|decade)\b"),
+    ("mult", rf"{GUARD}{_qual('mult')}\b(?P<mult_w>[Dd]ouble|[Tt]riple|[Tt]reble|[Qq]uadruple"
+             r"|[Tt]wice)(?=\s+(?:the|that|its|their|his|her|our|what|as\s+(?:many|much))\b)"),
     ("vague", rf"\b(?:{_words(VAGUE)})(?:\s+of\s+(?:{_words(VAGUE_OF)}))?\b"),
     ("frac", rf"\b{_qual('frac')}(?P<frac_n>{_words(ONES)}|[Aa])[\s-]"
              rf"(?P<frac_d>{_words(FRACTIONS, False)})"
@@ -295,6 +297,15 @@ def _every(m, text, masked, layout):
         return
     yield _fig(text, *m.span("every"), number_value(m["every_n"]), _qualifier(m, "every"),
                "frequency", m["every_u"])
+
+
+MULTIPLES = {"double": 2, "twice": 2, "triple": 3, "treble": 3, "quadruple": 4}
+
+
+def _mult(m, text, masked, layout):
+    """"nearly double the number", "twice as many": a multiple, counted as its factor."""
+    yield _fig(text, *m.span("mult"), MULTIPLES[m["mult_w"].lower()], _qualifier(m, "mult"),
+               "count", None)
 
 
 def _onein(m, text, masked, layout):
@@ -455,6 +466,6 @@ def _core(m, text, masked, layout):
                number_value(num2), tail, kind, unit)
 
 
-HANDLERS = {"label": _label, "every": _every, "onein": _onein, "hyph": _hyph,
+HANDLERS = {"label": _label, "every": _every, "onein": _onein, "hyph": _hyph, "mult": _mult,
             "times": _times, "vague": _vague,
             "frac": _frac, "half": _half, "ordd": _ordd, "ordw": _ordw, "core": _core}
