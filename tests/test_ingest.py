@@ -15,18 +15,42 @@ from build_dataset.errors import Problems
 from .conftest import ROOT, SEEDS
 
 EXPECTED = {
-    "000_21a81d94c626cbf0": ("2025-04-29", "Xi calls for rallying working class",
-                             "China Daily", "Mo Jingxi", "news"),
-    "001_6263109a809d4f35": ("2023-10-23", "Xi stresses mobilizing workers to participate "
-                             "in national rejuvenation", "Xinhua", None, "news"),
-    "002_3f648d3e960a32f1": ("2024-07-04", "Mobilizing Hundreds of Millions of Workers to "
-                             "Build a Great Country and Advance National Rejuvenation",
-                             "Qiushi Journal", "Xi Jinping", "speech"),
-    "003_fc003b9c926bb22b": ("2024-06-07", "Serving the Workers Wholeheartedly \u2014 the "
-                             "Immutable Goal of Trade Unions", "Qiushi Journal", "Qiu Wen",
-                             "commentary"),
-    "004_0ec577e8d3cc6e80": ("2023-10-10", "Workers encouraged to innovate, develop skills",
-                             "China Daily", None, "news"),
+    "000_21a81d94c626cbf0": (
+        "2025-04-29",
+        "Xi calls for rallying working class",
+        "China Daily",
+        "Mo Jingxi",
+        "news",
+    ),
+    "001_6263109a809d4f35": (
+        "2023-10-23",
+        "Xi stresses mobilizing workers to participate in national rejuvenation",
+        "Xinhua",
+        None,
+        "news",
+    ),
+    "002_3f648d3e960a32f1": (
+        "2024-07-04",
+        "Mobilizing Hundreds of Millions of Workers to "
+        "Build a Great Country and Advance National Rejuvenation",
+        "Qiushi Journal",
+        "Xi Jinping",
+        "speech",
+    ),
+    "003_fc003b9c926bb22b": (
+        "2024-06-07",
+        "Serving the Workers Wholeheartedly \u2014 the Immutable Goal of Trade Unions",
+        "Qiushi Journal",
+        "Qiu Wen",
+        "commentary",
+    ),
+    "004_0ec577e8d3cc6e80": (
+        "2023-10-10",
+        "Workers encouraged to innovate, develop skills",
+        "China Daily",
+        None,
+        "news",
+    ),
 }
 
 
@@ -65,8 +89,13 @@ def test_manifest_records_each_texts_sha256():
 def test_metadata_is_what_the_texts_state(published, article_id):
     row = published[article_id]
     date, title, outlet, author, genre = EXPECTED[article_id]
-    assert (row["published"].isoformat(), row["title"], row["outlet"], row["author"],
-            row["genre"]) == (date, title, outlet, author, genre)
+    assert (
+        row["published"].isoformat(),
+        row["title"],
+        row["outlet"],
+        row["author"],
+        row["genre"],
+    ) == (date, title, outlet, author, genre)
     assert row["language"] == "en"
     assert row["source_file"] == f"sources/{article_id}.txt"
 
@@ -135,5 +164,5 @@ def test_paragraph_kinds(articles):
 def test_paragraph_offsets_reproduce_text(articles):
     for a in articles.values():
         for p in a.paragraphs:
-            assert a.text[p.char_start:p.char_end] == p.text
+            assert a.text[p.char_start : p.char_end] == p.text
         assert "\n\n".join(p.text for p in a.paragraphs) == a.text

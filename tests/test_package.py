@@ -64,16 +64,23 @@ def test_one_resource_per_table_with_keys(root):
     by = {r["name"]: r for r in desc["resources"]}
     assert by["paragraphs"]["schema"]["primaryKey"] == ["article_id", "paragraph_no"]
     fks = by["figures"]["schema"]["foreignKeys"]
-    assert {"fields": ["article_id"], "reference": {"resource": "articles",
-                                                    "fields": ["article_id"]}} in fks
+    assert {
+        "fields": ["article_id"],
+        "reference": {"resource": "articles", "fields": ["article_id"]},
+    } in fks
     assert desc["version"] and desc["licenses"] and desc["sources"] and desc["contributors"]
 
 
 def _csv_value(cell: str, kind: str):
     if cell == "":
         return None
-    return {"integer": int, "number": float, "date": dt.date.fromisoformat,
-            "boolean": lambda s: s == "true", "list": json.loads}.get(kind, str)(cell)
+    return {
+        "integer": int,
+        "number": float,
+        "date": dt.date.fromisoformat,
+        "boolean": lambda s: s == "true",
+        "list": json.loads,
+    }.get(kind, str)(cell)
 
 
 @pytest.mark.parametrize("model", TABLES, ids=lambda m: m.table_name)
@@ -97,8 +104,12 @@ def test_parquet_uses_real_arrow_types(root, model):
     assert schema.equals(arrow_schema(model), check_metadata=False)
     for c in columns(model):
         t = schema.field(c.name).type
-        expected = {"date": pa.date32(), "integer": pa.int64(), "number": pa.float64(),
-                    "string": pa.string()}.get(c.kind)
+        expected = {
+            "date": pa.date32(),
+            "integer": pa.int64(),
+            "number": pa.float64(),
+            "string": pa.string(),
+        }.get(c.kind)
         if c.kind == "enum":
             assert pa.types.is_dictionary(t)
         elif expected is not None:

@@ -28,18 +28,26 @@ def repo_root() -> Path:
 
 
 def _add_build_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--sources", type=Path, help="folder of *.txt and sources.csv "
-                   "(default: the repository's sources/)")
-    p.add_argument("--annotations", type=Path, help="folder of annotation YAML files "
-                   "(default: 'annotations' beside the sources folder, if it exists)")
+    p.add_argument(
+        "--sources",
+        type=Path,
+        help="folder of *.txt and sources.csv (default: the repository's sources/)",
+    )
+    p.add_argument(
+        "--annotations",
+        type=Path,
+        help="folder of annotation YAML files "
+        "(default: 'annotations' beside the sources folder, if it exists)",
+    )
 
 
 def _sources(args) -> tuple[Path, Path | None]:
     sources = args.sources or repo_root() / "sources"
     if args.annotations is not None and not args.annotations.is_dir():
         # named explicitly: building without the curation would publish a poorer package
-        raise BuildFailed([Problem(str(args.annotations), None, "folder",
-                                   "does not exist or is not a folder")])
+        raise BuildFailed(
+            [Problem(str(args.annotations), None, "folder", "does not exist or is not a folder")]
+        )
     annotations = args.annotations or sources.resolve().parent / "annotations"
     return sources, annotations if annotations.is_dir() else None
 
@@ -61,8 +69,10 @@ def cmd_build(args) -> int:
         counts = ", ".join(f"{n} {t.num_rows}" for n, t in result.tables.items())
         print(f"built {out}: {counts}", file=sys.stderr)
     if result.audit:
-        print(f"{len(result.audit)} automatic candidates not yet curated "
-              "(see `build-dataset audit`)", file=sys.stderr)
+        print(
+            f"{len(result.audit)} automatic candidates not yet curated (see `build-dataset audit`)",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -76,8 +86,10 @@ def cmd_audit(args) -> int:
     else:
         for a in audit:
             print(f"{a['article']}\t{a['table']}\t{a['start']}\t{a['evidence']!r}")
-        print(f"{len(audit)} automatic candidates not covered or dismissed by an annotation",
-              file=sys.stderr)
+        print(
+            f"{len(audit)} automatic candidates not covered or dismissed by an annotation",
+            file=sys.stderr,
+        )
     return 1 if audit and args.strict else 0
 
 
@@ -86,14 +98,26 @@ def cmd_validate(args) -> int:
 
     problems = validate_package(args.package)
     if args.format == "json":
-        print(json.dumps({"valid": not problems, "problems": [
-            {"file": p.file, "line": p.line, "field": p.field, "message": p.message}
-            for p in problems]}, indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "valid": not problems,
+                    "problems": [
+                        {"file": p.file, "line": p.line, "field": p.field, "message": p.message}
+                        for p in problems
+                    ],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     else:
         for p in problems:
             print(p)
-        print(f"{args.package}: {'valid' if not problems else f'{len(problems)} problem(s)'}",
-              file=sys.stderr)
+        print(
+            f"{args.package}: {'valid' if not problems else f'{len(problems)} problem(s)'}",
+            file=sys.stderr,
+        )
     return 1 if problems else 0
 
 
@@ -108,8 +132,9 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build the package (default command)")
     _add_build_args(b)
     b.add_argument("--out", type=Path, help="output folder (default: the repository)")
-    b.add_argument("--no-cache", action="store_true",
-                   help="rebuild even when inputs and code are unchanged")
+    b.add_argument(
+        "--no-cache", action="store_true", help="rebuild even when inputs and code are unchanged"
+    )
     b.set_defaults(func=cmd_build)
 
     a = sub.add_parser("audit", help="list automatic candidates no annotation covers")
@@ -127,8 +152,9 @@ def parser() -> argparse.ArgumentParser:
         extra(sub)
     for command in sub.choices.values():  # `--debug` also after the command
         with contextlib.suppress(argparse.ArgumentError):  # unless it has one already
-            command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                                 help="show tracebacks")
+            command.add_argument(
+                "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
+            )
     return p
 
 
@@ -150,8 +176,9 @@ def main(argv: list[str] | None = None) -> int:
     except BuildFailed as e:
         for problem in e.problems:
             print(problem, file=sys.stderr)
-        print(f"build-dataset: {len(e.problems)} problem(s); nothing was published",
-              file=sys.stderr)
+        print(
+            f"build-dataset: {len(e.problems)} problem(s); nothing was published", file=sys.stderr
+        )
         if args.debug:
             traceback.print_exc()
         return 1
@@ -161,6 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # noqa: BLE001 - the CLI's last resort: one line, no traceback
         if args.debug:
             raise
-        print(f"build-dataset: internal error: {type(e).__name__}: {e} "
-              "(run with --debug for the traceback)", file=sys.stderr)
+        print(
+            f"build-dataset: internal error: {type(e).__name__}: {e} "
+            "(run with --debug for the traceback)",
+            file=sys.stderr,
+        )
         return 1

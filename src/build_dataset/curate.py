@@ -210,6 +210,7 @@ def annotation_schemas() -> dict[str, dict]:
 
 # ---------------------------------------------------------------- loading with line numbers
 
+
 def _lines(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
     """Map every path in a composed YAML document to its 1-based line."""
     out = {} if out is None else out
@@ -249,7 +250,8 @@ class Loader(yaml.SafeLoader):
             if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
                 if key.value in seen:
                     raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate key {key.value!r}", key.start_mark)
+                        None, None, f"duplicate key {key.value!r}", key.start_mark
+                    )
                 seen.add(key.value)
         return super().construct_mapping(node, deep)
 
@@ -258,14 +260,18 @@ class Loader(yaml.SafeLoader):
         # values ("billion laughs"). Annotations are plain data: write the value out.
         if self.check_event(yaml.AliasEvent):
             raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed in annotations",
-                self.peek_event().start_mark)
+                None,
+                None,
+                "aliases (*name) are not allowed in annotations",
+                self.peek_event().start_mark,
+            )
         return super().compose_node(parent, index)
 
 
 Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def load_file(path: Path, model: type[Ann], name: str, problems: Problems) -> Loaded | None:
@@ -276,8 +282,9 @@ def load_file(path: Path, model: type[Ann], name: str, problems: Problems) -> Lo
         problems.add(name, None, "file", f"cannot read: {e.strerror or e}")
         return None
     except UnicodeDecodeError as e:
-        problems.add(name, raw.count(b"\n", 0, e.start) + 1, "file",
-                     f"not valid UTF-8 at byte {e.start}")
+        problems.add(
+            name, raw.count(b"\n", 0, e.start) + 1, "file", f"not valid UTF-8 at byte {e.start}"
+        )
         return None
     try:
         node = yaml.compose(text, Loader=Loader)
@@ -362,12 +369,14 @@ def load(folder: Path | None, problems: Problems, display=str) -> Annotations:
                 out.failed.add(fname)
     for path in sorted(folder.glob("*.y*ml")):
         if path.name not in FILES:
-            problems.add(display(path), None, "file",
-                         f"unknown annotation file (known: {', '.join(FILES)})")
+            problems.add(
+                display(path), None, "file", f"unknown annotation file (known: {', '.join(FILES)})"
+            )
     return out
 
 
 # ---------------------------------------------------------------- resolution
+
 
 def find_occurrence(text: str, needle: str, occurrence: int) -> int | None:
     pos = -1
@@ -385,9 +394,11 @@ def slug(name: str) -> str:
 
 # ---------------------------------------------------------------- merge
 
+
 def gazetteer_entries(ann: Annotations) -> list[tuple[str, str, str, list[str]]]:
-    return [(e.id, e.name, e.type, list(e.aliases)) for _, e in ann.items("entities.yaml",
-                                                                         "entities")]
+    return [
+        (e.id, e.name, e.type, list(e.aliases)) for _, e in ann.items("entities.yaml", "entities")
+    ]
 
 
 def _span_id(article_id: str, start: int, end: int) -> str:
@@ -397,8 +408,9 @@ def _span_id(article_id: str, start: int, end: int) -> str:
 class Merger:
     """Lays the annotations over the automatic candidates; collects problems."""
 
-    def __init__(self, articles, candidates, ann: Annotations, problems: Problems,
-                 skipped=frozenset()):
+    def __init__(
+        self, articles, candidates, ann: Annotations, problems: Problems, skipped=frozenset()
+    ):
         self.articles = {a.article_id: a for a in articles}
         self.skipped = skipped  # articles whose source has problems of its own: no echo
         self.candidates = candidates  # kind (dates, figures, names, quotes) -> rows
@@ -411,8 +423,7 @@ class Merger:
 
     # -- helpers
     def _bad(self, fname: str, path: tuple, message: str) -> None:
-        self.problems.add(self.ann.name(fname), self.ann.line(fname, *path),
-                          _dotted(path), message)
+        self.problems.add(self.ann.name(fname), self.ann.line(fname, *path), _dotted(path), message)
 
     def _article(self, fname, path, article_id):
         art = self.articles.get(article_id)
@@ -445,16 +456,27 @@ class Merger:
         pos = find_occurrence(art.text, pointer.evidence, pointer.occurrence)
         if pos is None:
             nth = f" (occurrence {pointer.occurrence})" if pointer.occurrence > 1 else ""
-            self._bad(fname, (*path, "evidence"),
-                      f"{pointer.evidence!r}{nth} not found in the text of {pointer.article}")
+            self._bad(
+                fname,
+                (*path, "evidence"),
+                f"{pointer.evidence!r}{nth} not found in the text of {pointer.article}",
+            )
             return None
         return pos, pos + len(pointer.evidence)
 
     def _auto_entity(self, name: str, entity_type: str) -> str:
         eid = "auto-" + slug(name)
-        self.entities.setdefault(eid, {
-            "entity_id": eid, "name": name, "entity_type": entity_type, "aliases": [],
-            "description": None, "status": "auto"})
+        self.entities.setdefault(
+            eid,
+            {
+                "entity_id": eid,
+                "name": name,
+                "entity_type": entity_type,
+                "aliases": [],
+                "description": None,
+                "status": "auto",
+            },
+        )
         return eid
 
     # -- tables
@@ -467,12 +489,19 @@ class Merger:
             for j, alias in enumerate([e.name, *e.aliases]):
                 other = aliases.setdefault(alias, e.id)
                 if other != e.id:
-                    self._bad("entities.yaml", ("entities", i, "aliases", j - 1) if j else
-                              ("entities", i, "name"),
-                              f"{alias!r} already names {other!r}")
+                    self._bad(
+                        "entities.yaml",
+                        ("entities", i, "aliases", j - 1) if j else ("entities", i, "name"),
+                        f"{alias!r} already names {other!r}",
+                    )
             self.entities[e.id] = {
-                "entity_id": e.id, "name": e.name, "entity_type": e.type,
-                "aliases": list(e.aliases), "description": e.description, "status": "curated"}
+                "entity_id": e.id,
+                "name": e.name,
+                "entity_type": e.type,
+                "aliases": list(e.aliases),
+                "description": e.description,
+                "status": "curated",
+            }
             self.curated_entities.add(e.id)
 
     def event_rows(self) -> dict[str, list[dict]]:
@@ -484,30 +513,46 @@ class Merger:
             self.events.add(ev.id)
         for i, ev in items:
             path = ("events", i)
-            location = self._entity_ref("events.yaml", (*path, "location"), ev.location,
-                                        ("place",))
+            location = self._entity_ref("events.yaml", (*path, "location"), ev.location, ("place",))
             parent = self._event_ref("events.yaml", (*path, "parent"), ev.parent)
-            events.append({
-                "event_id": ev.id, "title": ev.title, "event_type": ev.type,
-                "date_start": ev.date_start, "date_end": ev.date_end,
-                "date_precision": ev.date_precision,
-                "location": self.entities[location]["name"] if location else None,
-                "location_id": location, "description": ev.description,
-                "parent_event_id": parent})
+            events.append(
+                {
+                    "event_id": ev.id,
+                    "title": ev.title,
+                    "event_type": ev.type,
+                    "date_start": ev.date_start,
+                    "date_end": ev.date_end,
+                    "date_precision": ev.date_precision,
+                    "location": self.entities[location]["name"] if location else None,
+                    "location_id": location,
+                    "description": ev.description,
+                    "parent_event_id": parent,
+                }
+            )
             seen = set()
             for j, src in enumerate(ev.sources):
                 spath = (*path, "sources", j)
                 if src.article in seen:
-                    self._bad("events.yaml", (*spath, "article"),
-                              f"article {src.article!r} already a source of {ev.id!r}")
+                    self._bad(
+                        "events.yaml",
+                        (*spath, "article"),
+                        f"article {src.article!r} already a source of {ev.id!r}",
+                    )
                     continue
                 seen.add(src.article)
-                span = self._locate("events.yaml", spath, Pointer(article=src.article,
-                                                                    evidence=src.evidence))
+                span = self._locate(
+                    "events.yaml", spath, Pointer(article=src.article, evidence=src.evidence)
+                )
                 if span:
-                    sources.append({"event_id": ev.id, "article_id": src.article,
-                                    "evidence": src.evidence, "char_start": span[0],
-                                    "char_end": span[1]})
+                    sources.append(
+                        {
+                            "event_id": ev.id,
+                            "article_id": src.article,
+                            "evidence": src.evidence,
+                            "char_start": span[0],
+                            "char_end": span[1],
+                        }
+                    )
             people = set()
             for j, p in enumerate(ev.participants):
                 ppath = (*path, "participants", j, "entity")
@@ -529,8 +574,9 @@ class Merger:
                 continue
             k = (a.article, *span)
             if k in out:
-                self._bad(fname, (key, i, "evidence"),
-                          f"same span as entry {out[k][0] + 1} of this file")
+                self._bad(
+                    fname, (key, i, "evidence"), f"same span as entry {out[k][0] + 1} of this file"
+                )
                 continue
             out[k] = (i, a)
         return out
@@ -541,33 +587,70 @@ class Merger:
         for f in self.candidates["figures"]:
             aid = f["article_id"]
             k = (aid, f["char_start"], f["char_end"])
-            row = {"figure_id": _span_id(*k), "article_id": aid, "value": f["value"],
-                   "value_text": f["value_text"], "qualifier": f["qualifier"], "kind": f["kind"],
-                   "unit": f["unit"], "measure": None, "subject_id": None, "event_id": None,
-                   "as_of": None, "as_of_precision": None, "char_start": f["char_start"],
-                   "char_end": f["char_end"], "status": "auto", "note": None}
+            row = {
+                "figure_id": _span_id(*k),
+                "article_id": aid,
+                "value": f["value"],
+                "value_text": f["value_text"],
+                "qualifier": f["qualifier"],
+                "kind": f["kind"],
+                "unit": f["unit"],
+                "measure": None,
+                "subject_id": None,
+                "event_id": None,
+                "as_of": None,
+                "as_of_precision": None,
+                "char_start": f["char_start"],
+                "char_end": f["char_end"],
+                "status": "auto",
+                "note": None,
+            }
             hit = anns.pop(k, None)
             if hit:
                 self._apply_figure(row, *hit)
             else:
-                self.audit.append({"table": "figures", "article": aid,
-                                   "evidence": f["value_text"], "start": f["char_start"]})
+                self.audit.append(
+                    {
+                        "table": "figures",
+                        "article": aid,
+                        "evidence": f["value_text"],
+                        "start": f["char_start"],
+                    }
+                )
             rows.append(row)
         for (aid, s, e), (i, a) in anns.items():  # figures the extractor missed
             if a.dismissed:
-                self._bad("figures.yaml", ("figures", i, "evidence"),
-                          "dismisses no automatic figure (stale entry: remove it)")
+                self._bad(
+                    "figures.yaml",
+                    ("figures", i, "evidence"),
+                    "dismisses no automatic figure (stale entry: remove it)",
+                )
                 continue
             if None in (a.value, a.qualifier, a.kind):
-                self._bad("figures.yaml", ("figures", i, "evidence"),
-                          "no automatic figure has this span: give value, qualifier and kind")
+                self._bad(
+                    "figures.yaml",
+                    ("figures", i, "evidence"),
+                    "no automatic figure has this span: give value, qualifier and kind",
+                )
                 continue
-            row = {"figure_id": _span_id(aid, s, e), "article_id": aid, "value": a.value,
-                   "value_text": a.evidence, "qualifier": a.qualifier,
-                   "kind": a.kind, "unit": a.unit, "measure": None,
-                   "subject_id": None, "event_id": None, "as_of": None,
-                   "as_of_precision": None, "char_start": s, "char_end": e,
-                   "status": "curated", "note": None}
+            row = {
+                "figure_id": _span_id(aid, s, e),
+                "article_id": aid,
+                "value": a.value,
+                "value_text": a.evidence,
+                "qualifier": a.qualifier,
+                "kind": a.kind,
+                "unit": a.unit,
+                "measure": None,
+                "subject_id": None,
+                "event_id": None,
+                "as_of": None,
+                "as_of_precision": None,
+                "char_start": s,
+                "char_end": e,
+                "status": "curated",
+                "note": None,
+            }
             self._apply_figure(row, i, a)
             rows.append(row)
         return rows
@@ -581,10 +664,14 @@ class Merger:
             if getattr(a, key) is not None:
                 row[key] = getattr(a, key)
         row.update(
-            measure=a.measure, as_of=a.as_of, as_of_precision=a.as_of_precision,
+            measure=a.measure,
+            as_of=a.as_of,
+            as_of_precision=a.as_of_precision,
             subject_id=self._entity_ref("figures.yaml", (*path, "subject"), a.subject),
             event_id=self._event_ref("figures.yaml", (*path, "event"), a.event),
-            status="curated", note=a.note)
+            status="curated",
+            note=a.note,
+        )
 
     def date_rows(self) -> list[dict]:
         anns = self._pointers("dates.yaml", "dates")
@@ -592,11 +679,19 @@ class Merger:
         for d in self.candidates["dates"]:
             aid = d["article_id"]
             k = (aid, d["char_start"], d["char_end"])
-            row = {"mention_id": _span_id(*k), "article_id": aid, "text": d["text"],
-                   "char_start": d["char_start"], "char_end": d["char_end"],
-                   "value_start": d["value_start"], "value_end": d["value_end"],
-                   "precision": d["precision"], "resolution": d["resolution"],
-                   "status": "auto", "note": None}
+            row = {
+                "mention_id": _span_id(*k),
+                "article_id": aid,
+                "text": d["text"],
+                "char_start": d["char_start"],
+                "char_end": d["char_end"],
+                "value_start": d["value_start"],
+                "value_end": d["value_end"],
+                "precision": d["precision"],
+                "resolution": d["resolution"],
+                "status": "auto",
+                "note": None,
+            }
             hit = anns.pop(k, None)
             if hit:
                 i, a = hit
@@ -604,27 +699,50 @@ class Merger:
                     row.update(status="dismissed", note=a.dismissed)
                 else:
                     if a.precision:
-                        row.update(value_start=a.value_start, value_end=a.value_end,
-                                   precision=a.precision)
+                        row.update(
+                            value_start=a.value_start, value_end=a.value_end, precision=a.precision
+                        )
                     row.update(status="curated", note=a.note)
             else:
-                self.audit.append({"table": "date_mentions", "article": aid,
-                                   "evidence": d["text"], "start": d["char_start"]})
+                self.audit.append(
+                    {
+                        "table": "date_mentions",
+                        "article": aid,
+                        "evidence": d["text"],
+                        "start": d["char_start"],
+                    }
+                )
             rows.append(row)
         for (aid, s, e), (i, a) in anns.items():
             if a.dismissed:
-                self._bad("dates.yaml", ("dates", i, "evidence"),
-                          "dismisses no automatic date (stale entry: remove it)")
+                self._bad(
+                    "dates.yaml",
+                    ("dates", i, "evidence"),
+                    "dismisses no automatic date (stale entry: remove it)",
+                )
                 continue
             if a.precision is None:
-                self._bad("dates.yaml", ("dates", i, "evidence"), "no automatic date has this "
-                          "span: give value_start, value_end and precision")
+                self._bad(
+                    "dates.yaml",
+                    ("dates", i, "evidence"),
+                    "no automatic date has this span: give value_start, value_end and precision",
+                )
                 continue
-            rows.append({"mention_id": _span_id(aid, s, e), "article_id": aid,
-                         "text": a.evidence, "char_start": s, "char_end": e,
-                         "value_start": a.value_start, "value_end": a.value_end,
-                         "precision": a.precision, "resolution": a.resolution or "explicit",
-                         "status": "curated", "note": a.note})
+            rows.append(
+                {
+                    "mention_id": _span_id(aid, s, e),
+                    "article_id": aid,
+                    "text": a.evidence,
+                    "char_start": s,
+                    "char_end": e,
+                    "value_start": a.value_start,
+                    "value_end": a.value_end,
+                    "precision": a.precision,
+                    "resolution": a.resolution or "explicit",
+                    "status": "curated",
+                    "note": a.note,
+                }
+            )
         return rows
 
     def quote_rows(self) -> list[dict]:
@@ -634,10 +752,17 @@ class Merger:
             speaker = q["speaker_entity_id"]
             if speaker is None and q["speaker_name"]:
                 speaker = self._auto_entity(q["speaker_name"], "person")
-            row = {"quote_id": _span_id(aid, q["char_start"], q["char_end"]), "article_id": aid,
-                   "speaker_id": speaker, "text": q["text"], "char_start": q["char_start"],
-                   "char_end": q["char_end"], "event_id": None, "status": "auto",
-                   "note": None}
+            row = {
+                "quote_id": _span_id(aid, q["char_start"], q["char_end"]),
+                "article_id": aid,
+                "speaker_id": speaker,
+                "text": q["text"],
+                "char_start": q["char_start"],
+                "char_end": q["char_end"],
+                "event_id": None,
+                "status": "auto",
+                "note": None,
+            }
             rows.append(row)
             by_article.setdefault(aid, []).append(row)
         for i, a in self.ann.items("quotes.yaml", "quotes"):
@@ -645,8 +770,14 @@ class Merger:
             span = self._locate("quotes.yaml", path, a)
             if span is None:
                 continue
-            row = next((r for r in by_article.get(a.article, [])
-                        if r["char_start"] <= span[0] and span[1] <= r["char_end"]), None)
+            row = next(
+                (
+                    r
+                    for r in by_article.get(a.article, [])
+                    if r["char_start"] <= span[0] and span[1] <= r["char_end"]
+                ),
+                None,
+            )
             if row is None:
                 self._bad("quotes.yaml", (*path, "evidence"), "no automatic quote contains it")
                 continue
@@ -654,14 +785,24 @@ class Merger:
                 self._bad("quotes.yaml", (*path, "evidence"), "quote already annotated")
                 continue
             if a.speaker:
-                row["speaker_id"] = self._entity_ref("quotes.yaml", (*path, "speaker"),
-                                                     a.speaker, ("person",))
-            row.update(event_id=self._event_ref("quotes.yaml", (*path, "event"), a.event),
-                       status="curated", note=a.note)
+                row["speaker_id"] = self._entity_ref(
+                    "quotes.yaml", (*path, "speaker"), a.speaker, ("person",)
+                )
+            row.update(
+                event_id=self._event_ref("quotes.yaml", (*path, "event"), a.event),
+                status="curated",
+                note=a.note,
+            )
         for r in rows:
             if r["status"] == "auto":
-                self.audit.append({"table": "quotes", "article": r["article_id"],
-                                   "evidence": r["text"], "start": r["char_start"]})
+                self.audit.append(
+                    {
+                        "table": "quotes",
+                        "article": r["article_id"],
+                        "evidence": r["text"],
+                        "start": r["char_start"],
+                    }
+                )
         return rows
 
     def mention_rows(self) -> list[dict]:
@@ -686,17 +827,34 @@ class Merger:
                     eid = hit[1].entity
                 else:
                     eid, status = self._auto_entity(n["text"], n["entity_type"]), "auto"
-                    self.audit.append({"table": "mentions", "article": aid,
-                                       "evidence": n["text"], "start": n["char_start"]})
+                    self.audit.append(
+                        {
+                            "table": "mentions",
+                            "article": aid,
+                            "evidence": n["text"],
+                            "start": n["char_start"],
+                        }
+                    )
             if eid not in self.entities:
                 continue
-            rows.append({"mention_id": _span_id(aid, n["char_start"], n["char_end"]),
-                         "entity_id": eid, "article_id": aid, "char_start": n["char_start"],
-                         "char_end": n["char_end"], "text": n["text"], "status": status})
+            rows.append(
+                {
+                    "mention_id": _span_id(aid, n["char_start"], n["char_end"]),
+                    "entity_id": eid,
+                    "article_id": aid,
+                    "char_start": n["char_start"],
+                    "char_end": n["char_end"],
+                    "text": n["text"],
+                    "status": status,
+                }
+            )
         for i, a in self.ann.items("names.yaml", "names"):
             if i not in used and not self.skipped:
-                self._bad("names.yaml", ("names", i, "text"),
-                          f"{a.text!r} matches no unresolved name the extractor found")
+                self._bad(
+                    "names.yaml",
+                    ("names", i, "text"),
+                    f"{a.text!r} matches no unresolved name the extractor found",
+                )
         return rows
 
 

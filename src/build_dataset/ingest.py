@@ -12,6 +12,7 @@ manifest leaves empty; a manifest value that contradicts the header is an error.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -25,13 +26,23 @@ from build_dataset.models import GENRES
 
 MANIFEST = "sources.csv"
 REQUIRED_COLUMNS = ("file", "published")
-KNOWN_COLUMNS = ("file", "published", "title", "outlet", "author", "url", "genre",
-                 "language", "sha256")
+KNOWN_COLUMNS = (
+    "file",
+    "published",
+    "title",
+    "outlet",
+    "author",
+    "url",
+    "genre",
+    "language",
+    "sha256",
+)
 
 CHROME = re.compile(r"^(Nav Search|Search|Home|Print|Share|Close)$")
 DATE_PREFIX = re.compile(r"^\s*date (\d{4}-\d{2}-\d{2}) +(\S.*)$")
 BYLINE = re.compile(
-    r"^(?:(?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4}) +)?By (?P<author>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3})"
+    r"^(?:(?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4}) +)?"
+    r"By (?P<author>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3})"
     r"(?: *\( *(?P<outlet>[^()]*?) *\)?)?(?: +Source: *(?P<source>.*?))?"
     r"(?: *Updated: *(?P<updated>\d{4}-\d{2}-\d{2}))?$"
 )
@@ -105,6 +116,7 @@ class Article:
 
 # ---------------------------------------------------------------- manifest
 
+
 def read_manifest(sources_dir: Path, problems: Problems) -> list[Source]:
     path = sources_dir / MANIFEST
     name = _display(path)
@@ -134,8 +146,12 @@ def read_manifest(sources_dir: Path, problems: Problems) -> list[Source]:
         if col in header[:i]:
             problems.add(name, 1, col or "header", f"column {col!r} given twice")
         elif col not in KNOWN_COLUMNS:
-            problems.add(name, 1, col or "header",
-                         f"unknown column {col!r} (known: {', '.join(KNOWN_COLUMNS)})")
+            problems.add(
+                name,
+                1,
+                col or "header",
+                f"unknown column {col!r} (known: {', '.join(KNOWN_COLUMNS)})",
+            )
     if problems:
         return []
     rows: list[Source] = []
@@ -199,12 +215,14 @@ def _parse_date(value: str) -> dt.date | None:
 
 # ---------------------------------------------------------------- texts
 
+
 def decode(raw: bytes, name: str, problems: Problems) -> str | None:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        problems.add(name, _line_of(raw, e.start), "text",
-                     f"not valid UTF-8 at byte {e.start}: {e.reason}")
+        problems.add(
+            name, _line_of(raw, e.start), "text", f"not valid UTF-8 at byte {e.start}: {e.reason}"
+        )
         return None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in text:
@@ -313,10 +331,8 @@ def _classify(block: str, header: dict[str, str], in_header: bool) -> str:
         m = DOTTED_DATE.match(block)
         if m:
             y, mo, d = (int(g) for g in m.groups())
-            try:
+            with contextlib.suppress(ValueError):  # not a real date: no metadata from it
                 header["published"] = dt.date(y, mo, d).isoformat()
-            except ValueError:
-                pass
             return "byline"
     return "body"
 
@@ -347,6 +363,7 @@ def assemble_text(paragraphs: list[Paragraph]) -> str:
 
 # ---------------------------------------------------------------- articles
 
+
 def ingest(sources_dir: Path, problems: Problems) -> list[Article]:
     """Read and clean every source; problems are collected, not raised."""
     articles = []
@@ -365,13 +382,22 @@ def ingest(sources_dir: Path, problems: Problems) -> list[Article]:
             continue
         sha = hashlib.sha256(src.raw).hexdigest()
         if src.meta.get("sha256") and src.meta["sha256"] != sha:
-            problems.add(manifest, src.line, "sha256",
-                         f"{src.file} has sha256 {sha}, the manifest recorded "
-                         f"{src.meta['sha256']}: the text changed since it was added")
+            problems.add(
+                manifest,
+                src.line,
+                "sha256",
+                f"{src.file} has sha256 {sha}, the manifest recorded "
+                f"{src.meta['sha256']}: the text changed since it was added",
+            )
         first = shipped.setdefault(sha, src)
         if first is not src:
-            problems.add(manifest, src.line, "file", f"{src.file} has the same bytes as "
-                         f"{first.file} (line {first.line}): a source listed twice")
+            problems.add(
+                manifest,
+                src.line,
+                "file",
+                f"{src.file} has the same bytes as "
+                f"{first.file} (line {first.line}): a source listed twice",
+            )
             continue
         text = decode(src.raw, name, problems)
         if text is None:
@@ -383,31 +409,38 @@ def ingest(sources_dir: Path, problems: Problems) -> list[Article]:
         meta = _merge(src, header, manifest, problems)
         if meta is None:
             continue
-        articles.append(Article(
-            article_id=src.file.removesuffix(".txt"),
-            title=meta["title"],
-            outlet=meta.get("outlet") or None,
-            author=meta.get("author") or None,
-            published=dt.date.fromisoformat(meta["published"]),
-            url=meta.get("url") or None,
-            genre=meta.get("genre") or "news",
-            language=meta.get("language") or "en",
-            editor=header.get("editor"),
-            source_file=f"sources/{src.file}",
-            source_sha256=sha,
-            text=assemble_text(paragraphs),
-            paragraphs=paragraphs,
-        ))
+        articles.append(
+            Article(
+                article_id=src.file.removesuffix(".txt"),
+                title=meta["title"],
+                outlet=meta.get("outlet") or None,
+                author=meta.get("author") or None,
+                published=dt.date.fromisoformat(meta["published"]),
+                url=meta.get("url") or None,
+                genre=meta.get("genre") or "news",
+                language=meta.get("language") or "en",
+                editor=header.get("editor"),
+                source_file=f"sources/{src.file}",
+                source_sha256=sha,
+                text=assemble_text(paragraphs),
+                paragraphs=paragraphs,
+            )
+        )
     return sorted(articles, key=lambda a: a.article_id)
 
 
-def _merge(src: Source, header: dict[str, str], manifest: str,
-           problems: Problems) -> dict[str, str] | None:
+def _merge(
+    src: Source, header: dict[str, str], manifest: str, problems: Problems
+) -> dict[str, str] | None:
     meta = dict(src.meta)
     stated = header.get("published")
     if stated and meta.get("published") and stated != meta["published"]:
-        problems.add(manifest, src.line, "published",
-                     f"{meta['published']} but the text of {src.file} says {stated}")
+        problems.add(
+            manifest,
+            src.line,
+            "published",
+            f"{meta['published']} but the text of {src.file} says {stated}",
+        )
     for key in ("title", "outlet", "author"):
         if not meta.get(key) and header.get(key):
             meta[key] = header[key]

@@ -21,7 +21,7 @@ PARAGRAPH_KINDS = {
     "title": "The headline (a repeated headline is folded into it, see repeat_count).",
     "byline": "Author, outlet, dateline or 'Source/Updated' header lines.",
     "body": "Running text of the article or speech, including numbered section headings.",
-    "caption": "A photo caption with its credit, e.g. '(Photo/Xinhua)', 'PHOTO BY XINHUA REPORTER'.",
+    "caption": "A photo caption with its credit ('(Photo/Xinhua)', 'PHOTO BY XINHUA REPORTER').",
     "note": "Editorial notes: editor lines, 'Originally appeared in', excerpt notices.",
 }
 GENRES = {
@@ -54,7 +54,7 @@ DATE_PRECISIONS = {
 }
 RESOLUTIONS = {
     "explicit": "The text states the full date.",
-    "relative": "Part of the date (year, or the day from a weekday) comes from the publication date.",
+    "relative": "Part of the date (the year, or the day of a weekday) comes from publication.",
 }
 QUALIFIERS = {
     "exact": "Stated as an exact number.",
@@ -210,9 +210,7 @@ class Entity(Table):
     entity_id: Id = ref("Stable identifier (curated slug, or 'auto-' + slug of the name).")
     name: str = ref("Canonical name.")
     entity_type: EntityType = ref("Kind of entity.")
-    aliases: list[str] = ref(
-        "Other surface forms that refer to it (CSV: a JSON array of strings)."
-    )
+    aliases: list[str] = ref("Other surface forms that refer to it (CSV: a JSON array of strings).")
     description: str | None = ref("Role the sources give it.")
     status: Status = ref("curated (annotations/entities.yaml) or auto (found by extraction).")
 

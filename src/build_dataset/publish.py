@@ -40,15 +40,26 @@ NAME = "acftu-discourse"
 STAGE_PREFIX = ".build-"  # staging folders inside the output folder
 LOCK_FILE = ".cache/publish.lock"
 JOURNAL_FILE = ".cache/publish-journal.json"  # present only while files are being swapped
-PARQUET_OPTIONS = dict(compression="zstd", compression_level=9, version="2.6",
-                       use_dictionary=True, write_statistics=True, data_page_version="1.0")
-CSV_DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True,
-               "lineTerminator": "\r\n", "header": True}
+PARQUET_OPTIONS = dict(
+    compression="zstd",
+    compression_level=9,
+    version="2.6",
+    use_dictionary=True,
+    write_statistics=True,
+    data_page_version="1.0",
+)
+CSV_DIALECT = {
+    "delimiter": ",",
+    "quoteChar": '"',
+    "doubleQuote": True,
+    "lineTerminator": "\r\n",
+    "header": True,
+}
 
 PACKAGE = {
     "name": NAME,
     "title": "ACFTU discourse: what official English-language sources say about China's "
-             "trade unions",
+    "trade unions",
     "description": (
         "Articles from Xinhua, China Daily and Qiushi Journal on the All-China Federation "
         "of Trade Unions (ACFTU), its congresses, model-worker ceremonies and Xi Jinping's "
@@ -60,19 +71,27 @@ PACKAGE = {
     ),
     "homepage": "https://github.com/acftu-discourse/acftu-discourse",
     "keywords": ["trade unions", "China", "ACFTU", "labour", "state media", "text as data"],
-    "licenses": [{
-        "name": "CC-BY-4.0",
-        "path": "https://creativecommons.org/licenses/by/4.0/",
-        "title": "Creative Commons Attribution 4.0: the tables, annotations and extracted "
-                 "data. The source texts quoted in articles.text remain their publishers'.",
-    }],
+    "licenses": [
+        {
+            "name": "CC-BY-4.0",
+            "path": "https://creativecommons.org/licenses/by/4.0/",
+            "title": "Creative Commons Attribution 4.0: the tables, annotations and extracted "
+            "data. The source texts quoted in articles.text remain their publishers'.",
+        }
+    ],
     "sources": [
-        {"title": "China Daily",
-         "description": "Texts remain the property of China Daily; reproduced for research."},
-        {"title": "Xinhua News Agency",
-         "description": "Texts remain the property of Xinhua; reproduced for research."},
-        {"title": "Qiushi Journal (English edition)",
-         "description": "Texts remain the property of Qiushi Journal; reproduced for research."},
+        {
+            "title": "China Daily",
+            "description": "Texts remain the property of China Daily; reproduced for research.",
+        },
+        {
+            "title": "Xinhua News Agency",
+            "description": "Texts remain the property of Xinhua; reproduced for research.",
+        },
+        {
+            "title": "Qiushi Journal (English edition)",
+            "description": "Texts remain the property of Qiushi Journal; reproduced for research.",
+        },
     ],
     "contributors": [{"title": "acftu-discourse contributors", "role": "author"}],
 }
@@ -91,8 +110,10 @@ def csv_bytes(table: pa.Table, model) -> bytes:
     for missing); list columns are written as JSON arrays."""
     for c in columns(model):
         if c.kind == "list":
-            values = [None if v is None else json.dumps(v, ensure_ascii=False)
-                      for v in table.column(c.name).to_pylist()]
+            values = [
+                None if v is None else json.dumps(v, ensure_ascii=False)
+                for v in table.column(c.name).to_pylist()
+            ]
             i = table.column_names.index(c.name)
             table = table.set_column(i, c.name, pa.array(values, pa.string()))
     buf = io.BytesIO()
@@ -119,27 +140,29 @@ def descriptor(stage: Path, release: tuple[str, str] | None = None) -> dict:
     for model in TABLES:
         name = model.table_name
         csv_path, pq_path = stage / "data" / f"{name}.csv", stage / "data" / f"{name}.parquet"
-        resources.append({
-            "name": name,
-            "title": model.table_title,
-            "description": (model.__doc__ or "").strip(),
-            "profile": "tabular-data-resource",
-            "path": f"data/{name}.csv",
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-            "bytes": csv_path.stat().st_size,
-            "hash": "sha256:" + sha256_file(csv_path),
-            "dialect": CSV_DIALECT,
-            "parquet": {
-                "path": f"data/{name}.parquet",
-                "format": "parquet",
-                "mediatype": "application/vnd.apache.parquet",
-                "bytes": pq_path.stat().st_size,
-                "hash": "sha256:" + sha256_file(pq_path),
-            },
-            "schema": table_schema(model),
-        })
+        resources.append(
+            {
+                "name": name,
+                "title": model.table_title,
+                "description": (model.__doc__ or "").strip(),
+                "profile": "tabular-data-resource",
+                "path": f"data/{name}.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "bytes": csv_path.stat().st_size,
+                "hash": "sha256:" + sha256_file(csv_path),
+                "dialect": CSV_DIALECT,
+                "parquet": {
+                    "path": f"data/{name}.parquet",
+                    "format": "parquet",
+                    "mediatype": "application/vnd.apache.parquet",
+                    "bytes": pq_path.stat().st_size,
+                    "hash": "sha256:" + sha256_file(pq_path),
+                },
+                "schema": table_schema(model),
+            }
+        )
     return {
         **PACKAGE,
         "profile": "tabular-data-package",
@@ -149,8 +172,9 @@ def descriptor(stage: Path, release: tuple[str, str] | None = None) -> dict:
     }
 
 
-def stage_package(tables: dict[str, pa.Table], stage: Path,
-                  release: tuple[str, str] | None = None) -> list[str]:
+def stage_package(
+    tables: dict[str, pa.Table], stage: Path, release: tuple[str, str] | None = None
+) -> list[str]:
     """Write every published file under `stage`; return their relative paths."""
     (stage / "data").mkdir(parents=True)
     (stage / "schema").mkdir()
@@ -161,8 +185,12 @@ def stage_package(tables: dict[str, pa.Table], stage: Path,
         write_parquet(tables[name], stage / "data" / f"{name}.parquet")
         (stage / "schema" / f"{name}.schema.json").write_bytes(_json(json_schema(model)))
         (stage / "schema" / f"{name}.tableschema.json").write_bytes(_json(table_schema(model)))
-        files += [f"data/{name}.csv", f"data/{name}.parquet", f"schema/{name}.schema.json",
-                  f"schema/{name}.tableschema.json"]
+        files += [
+            f"data/{name}.csv",
+            f"data/{name}.parquet",
+            f"schema/{name}.schema.json",
+            f"schema/{name}.tableschema.json",
+        ]
     for extra_name, content in extra_schema_files().items():
         (stage / "schema" / extra_name).write_bytes(_json(content))
         files.append(f"schema/{extra_name}")
@@ -181,8 +209,13 @@ def extra_schema_files() -> dict[str, dict]:
     return annotation_schemas()
 
 
-def publish(tables: dict[str, pa.Table], out: Path, checks=None,
-            release: tuple[str, str] | None = None, done=None) -> list[str]:
+def publish(
+    tables: dict[str, pa.Table],
+    out: Path,
+    checks=None,
+    release: tuple[str, str] | None = None,
+    done=None,
+) -> list[str]:
     """Stage, run `checks(stage)` (which raises to abort), then swap into `out`, then run
     `done(files)` while still holding the lock (the build's fingerprint stamp).
 

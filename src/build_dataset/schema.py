@@ -54,8 +54,13 @@ def columns(model: type[Table]) -> list[Column]:
         elif typing.get_origin(annotation) is list:
             kind = "list"
         else:
-            kind = {str: "string", int: "integer", float: "number", bool: "boolean",
-                    dt.date: "date"}[annotation]
+            kind = {
+                str: "string",
+                int: "integer",
+                float: "number",
+                bool: "boolean",
+                dt.date: "date",
+            }[annotation]
         minimum = pattern = None
         for meta in metadata:
             if isinstance(meta, annotated_types.Ge):
@@ -78,8 +83,15 @@ def enum_meanings(model: type[Table], column: str) -> dict[str, str]:
 
 # ---------------------------------------------------------------- Table Schema
 
-_TS_TYPES = {"string": "string", "integer": "integer", "number": "number",
-             "boolean": "boolean", "date": "date", "enum": "string", "list": "array"}
+_TS_TYPES = {
+    "string": "string",
+    "integer": "integer",
+    "number": "number",
+    "boolean": "boolean",
+    "date": "date",
+    "enum": "string",
+    "list": "array",
+}
 
 
 def table_schema(model: type[Table]) -> dict:
@@ -100,8 +112,7 @@ def table_schema(model: type[Table]) -> dict:
         if constraints:
             f["constraints"] = constraints
         fields.append(f)
-    schema: dict = {"fields": fields, "missingValues": [""],
-                    "primaryKey": list(model.primary_key)}
+    schema: dict = {"fields": fields, "missingValues": [""], "primaryKey": list(model.primary_key)}
     if model.foreign_keys:
         schema["foreignKeys"] = [
             {"fields": list(local), "reference": {"resource": res, "fields": list(remote)}}
@@ -111,6 +122,7 @@ def table_schema(model: type[Table]) -> dict:
 
 
 # ---------------------------------------------------------------- JSON Schema
+
 
 def json_schema(model: type[Table]) -> dict:
     schema = model.model_json_schema()
@@ -122,8 +134,14 @@ def json_schema(model: type[Table]) -> dict:
 
 # ---------------------------------------------------------------- Arrow
 
-_ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(),
-                "boolean": pa.bool_(), "date": pa.date32(), "list": pa.list_(pa.string())}
+_ARROW_TYPES = {
+    "string": pa.string(),
+    "integer": pa.int64(),
+    "number": pa.float64(),
+    "boolean": pa.bool_(),
+    "date": pa.date32(),
+    "list": pa.list_(pa.string()),
+}
 
 
 def arrow_type(c: Column) -> pa.DataType:
@@ -134,8 +152,15 @@ def arrow_type(c: Column) -> pa.DataType:
 
 def arrow_schema(model: type[Table]) -> pa.Schema:
     return pa.schema(
-        [pa.field(c.name, arrow_type(c), nullable=not c.required,
-                  metadata={"description": c.description}) for c in columns(model)],
+        [
+            pa.field(
+                c.name,
+                arrow_type(c),
+                nullable=not c.required,
+                metadata={"description": c.description},
+            )
+            for c in columns(model)
+        ],
         metadata={"table": model.table_name, "description": (model.__doc__ or "").strip()},
     )
 

@@ -32,8 +32,15 @@ from build_dataset.extract.types import (
     QuoteCandidate,
 )
 
-__all__ = ["DateCandidate", "Extraction", "FigureCandidate", "Gazetteer", "NameCandidate",
-           "QuoteCandidate", "extract"]
+__all__ = [
+    "DateCandidate",
+    "Extraction",
+    "FigureCandidate",
+    "Gazetteer",
+    "NameCandidate",
+    "QuoteCandidate",
+    "extract",
+]
 
 
 def extract(text: str, published: dt.date, gazetteer: Gazetteer) -> Extraction:

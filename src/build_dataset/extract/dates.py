@@ -47,18 +47,49 @@ from build_dataset.extract.patterns import trie
 from build_dataset.extract.types import DateCandidate
 
 MONTH_NUMBERS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 ORDINAL_NUMBERS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-               "September", "October", "November", "December")
-ABBREVIATED = ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov",
-               "Dec")
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+ABBREVIATED = ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec")
 FULLMON = trie(MONTH_NAMES)
 MON = trie(MONTH_NAMES + ABBREVIATED + tuple(a + "." for a in ABBREVIATED)) + "(?![A-Za-z])"
 DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\w)"
@@ -78,24 +109,73 @@ def _after(*words: str) -> str:
     return "(?:" + "|".join(alts) + ")"
 
 
-YEAR_CONTEXT = _after("in", "since", "by", "until", "till", "from", "before", "after",
-                      "during", "through", "throughout", "of", "early", "late", "mid-",
-                      "as early as", "as of", "as late as", "circa", "spring", "summer",
-                      "autumn", "winter", "year", "the end of", "end-", "over")
-MONTH_CONTEXT = _after("in", "since", "by", "until", "till", "from", "before", "after",
-                       "during", "through", "of", "early", "late", "mid-", "end-", "for",
-                       *(f"{m}{conj}" for m in MONTH_NAMES for conj in (",", " and", " or")))
+YEAR_CONTEXT = _after(
+    "in",
+    "since",
+    "by",
+    "until",
+    "till",
+    "from",
+    "before",
+    "after",
+    "during",
+    "through",
+    "throughout",
+    "of",
+    "early",
+    "late",
+    "mid-",
+    "as early as",
+    "as of",
+    "as late as",
+    "circa",
+    "spring",
+    "summer",
+    "autumn",
+    "winter",
+    "year",
+    "the end of",
+    "end-",
+    "over",
+)
+MONTH_CONTEXT = _after(
+    "in",
+    "since",
+    "by",
+    "until",
+    "till",
+    "from",
+    "before",
+    "after",
+    "during",
+    "through",
+    "of",
+    "early",
+    "late",
+    "mid-",
+    "end-",
+    "for",
+    *(f"{m}{conj}" for m in MONTH_NAMES for conj in (",", " and", " or")),
+)
 # "the July round", "the October data": a month name between "the" and a lower-case noun
 MONTH_THE = rf"(?<=\bthe\s)(?P<mthe_m>{FULLMON})(?=\s+(?!of\b)[a-z])"
-QUARTER = (r"(?P<quarter_n>(?i:first|second|third|fourth))[\s-]quarter\b"
-           rf"(?:\s+of\s+(?:(?P<quarter_y>{YEAR})|(?:the|this)\s+year\b))?")
-HALF = (r"(?P<half_n>(?i:first|second))\s+half\s+of\s+(?P<half_mod>the|this|last|next)"
-        r"\s+year\b")
+QUARTER = (
+    r"(?P<quarter_n>(?i:first|second|third|fourth))[\s-]quarter\b"
+    rf"(?:\s+of\s+(?:(?P<quarter_y>{YEAR})|(?:the|this)\s+year\b))?"
+)
+HALF = (
+    r"(?P<half_n>(?i:first|second))\s+half\s+of\s+(?P<half_mod>the|this|last|next)"
+    r"\s+year\b"
+)
 # "the second half of June": days 16 to the end of the month
-MONTH_HALF = (rf"(?P<mhalf_n>(?i:first|second))\s+half\s+of\s+(?P<mhalf_m>{FULLMON})"
-              rf"(?:,?\s+(?P<mhalf_y>{YEAR}))?(?![\w-])(?!\s+\d)")
-UNIT_WORDS = frozenset("""yuan dollar euro pound yen won rupee meter metre kilometer km ton
-tonne kilogram kg mu hectare square cubic point""".split())
+MONTH_HALF = (
+    rf"(?P<mhalf_n>(?i:first|second))\s+half\s+of\s+(?P<mhalf_m>{FULLMON})"
+    rf"(?:,?\s+(?P<mhalf_y>{YEAR}))?(?![\w-])(?!\s+\d)"
+)
+UNIT_WORDS = frozenset(
+    """yuan dollar euro pound yen won rupee meter metre kilometer km ton
+tonne kilogram kg mu hectare square cubic point""".split()
+)
 
 
 def _range(k: str, body: str) -> str:
@@ -103,90 +183,192 @@ def _range(k: str, body: str) -> str:
 
 
 ALTERNATIVES = [
-    ("rmd", _range("rmd", rf"(?:(?P<rmd_pre>[Ff]rom|[Bb]etween)\s+)?(?P<rmd_m1>{MON})\s+"
-                          rf"(?P<rmd_d1>{DAY})(?:,?\s+(?P<rmd_y1>{YEAR}))?{{CONN}}"
-                          rf"(?:(?P<rmd_m2>{MON})\s+)?(?P<rmd_d2>{DAY})"
-                          rf"(?:,?\s+(?P<rmd_y2>{YEAR}))?{NOT_NUM}")),
-    ("rdm", _range("rdm", rf"(?<![\w,.])(?:(?P<rdm_pre>[Ff]rom|[Bb]etween)\s+)?"
-                          rf"(?P<rdm_d1>{DAY})(?:\s+(?P<rdm_m1>{FULLMON}))?{{CONN}}"
-                          rf"(?P<rdm_d2>{DAY})\s+(?P<rdm_m2>{FULLMON})"
-                          rf"(?:,?\s+(?P<rdm_y2>{YEAR}))?{NOT_NUM}")),
-    ("rmo", _range("rmo", rf"(?:(?P<rmo_pre>[Ff]rom|[Bb]etween)\s+)?(?P<rmo_m1>{MON})"
-                          rf"(?:\s+(?P<rmo_y1>{YEAR}))?{{CONN}}(?P<rmo_m2>{MON})"
-                          rf"(?!\s+\d{{1,2}}(?!\d))(?:,?\s+(?P<rmo_y2>{YEAR}))?{NOT_NUM}")),
-    ("iso", rf"(?<![\w.,/-])(?P<iso_y>{YEAR})(?P<iso_sep>[-./])(?P<iso_m>1[0-2]|0?[1-9])"
-            r"(?P=iso_sep)(?P<iso_d>3[01]|[12]\d|0?[1-9])(?!\d)(?![-./]\d)"),
-    ("ryr", _range("ryr", rf"(?<![\w,.$-])(?:(?P<ryr_pre>[Ff]rom|[Bb]etween)\s+)?"
-                          rf"(?P<ryr_y1>{YEAR}){{CONN}}(?P<ryr_y2>{YEAR}|\d\d(?!\d))"
-                          r"(?![.,]?\d|[-–/]\d|%)")),
-    ("mdy", rf"(?:(?P<mdy_wd>{WD}),?\s+)?(?P<mdy_m>{MON})\s+(?P<mdy_d>{DAY}),?\s+"
-            rf"(?P<mdy_y>{YEAR}){NOT_NUM}"),
-    ("dmy", rf"(?:(?P<dmy_wd>{WD}),?\s+)?(?<![\w,.])(?P<dmy_d>{DAY})\s+(?P<dmy_m>{MON}),?\s+"
-            rf"(?P<dmy_y>{YEAR}){NOT_NUM}"),
+    (
+        "rmd",
+        _range(
+            "rmd",
+            rf"(?:(?P<rmd_pre>[Ff]rom|[Bb]etween)\s+)?(?P<rmd_m1>{MON})\s+"
+            rf"(?P<rmd_d1>{DAY})(?:,?\s+(?P<rmd_y1>{YEAR}))?{{CONN}}"
+            rf"(?:(?P<rmd_m2>{MON})\s+)?(?P<rmd_d2>{DAY})"
+            rf"(?:,?\s+(?P<rmd_y2>{YEAR}))?{NOT_NUM}",
+        ),
+    ),
+    (
+        "rdm",
+        _range(
+            "rdm",
+            rf"(?<![\w,.])(?:(?P<rdm_pre>[Ff]rom|[Bb]etween)\s+)?"
+            rf"(?P<rdm_d1>{DAY})(?:\s+(?P<rdm_m1>{FULLMON}))?{{CONN}}"
+            rf"(?P<rdm_d2>{DAY})\s+(?P<rdm_m2>{FULLMON})"
+            rf"(?:,?\s+(?P<rdm_y2>{YEAR}))?{NOT_NUM}",
+        ),
+    ),
+    (
+        "rmo",
+        _range(
+            "rmo",
+            rf"(?:(?P<rmo_pre>[Ff]rom|[Bb]etween)\s+)?(?P<rmo_m1>{MON})"
+            rf"(?:\s+(?P<rmo_y1>{YEAR}))?{{CONN}}(?P<rmo_m2>{MON})"
+            rf"(?!\s+\d{{1,2}}(?!\d))(?:,?\s+(?P<rmo_y2>{YEAR}))?{NOT_NUM}",
+        ),
+    ),
+    (
+        "iso",
+        rf"(?<![\w.,/-])(?P<iso_y>{YEAR})(?P<iso_sep>[-./])(?P<iso_m>1[0-2]|0?[1-9])"
+        r"(?P=iso_sep)(?P<iso_d>3[01]|[12]\d|0?[1-9])(?!\d)(?![-./]\d)",
+    ),
+    (
+        "ryr",
+        _range(
+            "ryr",
+            rf"(?<![\w,.$-])(?:(?P<ryr_pre>[Ff]rom|[Bb]etween)\s+)?"
+            rf"(?P<ryr_y1>{YEAR}){{CONN}}(?P<ryr_y2>{YEAR}|\d\d(?!\d))"
+            r"(?![.,]?\d|[-–/]\d|%)",
+        ),
+    ),
+    (
+        "mdy",
+        rf"(?:(?P<mdy_wd>{WD}),?\s+)?(?P<mdy_m>{MON})\s+(?P<mdy_d>{DAY}),?\s+"
+        rf"(?P<mdy_y>{YEAR}){NOT_NUM}",
+    ),
+    (
+        "dmy",
+        rf"(?:(?P<dmy_wd>{WD}),?\s+)?(?<![\w,.])(?P<dmy_d>{DAY})\s+(?P<dmy_m>{MON}),?\s+"
+        rf"(?P<dmy_y>{YEAR}){NOT_NUM}",
+    ),
     ("my", rf"(?P<my_m>{MON})\s+(?P<my_y>{YEAR}){NOT_NUM}"),
     ("md", rf"(?:(?P<md_wd>{WD}),?\s+)?(?P<md_m>{MON})\s+(?P<md_d>{DAY})(?![.,:]\d)"),
-    ("dm", rf"{_after('on', 'from', 'since', 'until', 'by')}(?P<dm_d>{DAY})\s+"
-           rf"(?P<dm_m>{FULLMON})(?![\w-])(?!,?\s+\d)"),
-    ("mctx", rf"(?:(?P<mctx_mod>[Ll]ast|[Nn]ext|[Tt]his)\s+|{MONTH_CONTEXT})"
-             rf"(?P<mctx_m>{FULLMON})(?![\w-])(?!,?\s+\d)"),
+    (
+        "dm",
+        rf"{_after('on', 'from', 'since', 'until', 'by')}(?P<dm_d>{DAY})\s+"
+        rf"(?P<dm_m>{FULLMON})(?![\w-])(?!,?\s+\d)",
+    ),
+    (
+        "mctx",
+        rf"(?:(?P<mctx_mod>[Ll]ast|[Nn]ext|[Tt]his)\s+|{MONTH_CONTEXT})"
+        rf"(?P<mctx_m>{FULLMON})(?![\w-])(?!,?\s+\d)",
+    ),
     ("mthe", MONTH_THE),
     ("quarter", QUARTER),
     ("half", HALF),
     ("mhalf", MONTH_HALF),
-    ("decade", rf"(?:{_after('the', 'the early', 'the late', 'the mid-')}"
-               r"|(?<=0s\sand\s)|(?<=0s\sor\s)|(?<=0s,\s))(?P<decade_y>1[89]\d0|20\d0)s\b"),
+    (
+        "decade",
+        rf"(?:{_after('the', 'the early', 'the late', 'the mid-')}"
+        r"|(?<=0s\sand\s)|(?<=0s\sor\s)|(?<=0s,\s))(?P<decade_y>1[89]\d0|20\d0)s\b",
+    ),
     ("rel", r"\b(?P<rel_mod>[Tt]his|[Ll]ast|[Nn]ext)\s+(?P<rel_unit>year|month)\b(?!-)"),
     ("relday", r"\b(?:[Yy]esterday|[Tt]omorrow)\b"),
-    ("weekday", rf"\b(?:(?P<weekday_mod>[Ll]ast|[Nn]ext|[Tt]his(?:\s+coming)?|[Cc]oming)\s+)?"
-                rf"(?P<weekday_d>{WD})\b(?!-)"),
-    ("year", rf"(?=(?:1[89]|20)\d\d)(?:{YEAR_CONTEXT}(?P<year_a>{YEAR})(?![.,]?\d|[-–/]\d|%)"
-             rf"|(?:(?<=\()|(?<=,\s))(?P<year_b>{YEAR})(?=\))"
-             rf"|(?<![\w.,$])(?P<year_c>{YEAR})(?=['’]s\b)"
-             rf"|(?<=\bthe\s)(?P<year_d>{YEAR})(?=\s[A-Z][a-z])"
-             rf"|(?<=\b[Aa]\s)(?P<year_e>{YEAR})(?=\s[a-z]))"),
+    (
+        "weekday",
+        rf"\b(?:(?P<weekday_mod>[Ll]ast|[Nn]ext|[Tt]his(?:\s+coming)?|[Cc]oming)\s+)?"
+        rf"(?P<weekday_d>{WD})\b(?!-)",
+    ),
+    (
+        "year",
+        rf"(?=(?:1[89]|20)\d\d)(?:{YEAR_CONTEXT}(?P<year_a>{YEAR})(?![.,]?\d|[-–/]\d|%)"
+        rf"|(?:(?<=\()|(?<=,\s))(?P<year_b>{YEAR})(?=\))"
+        rf"|(?<![\w.,$])(?P<year_c>{YEAR})(?=['’]s\b)"
+        rf"|(?<=\bthe\s)(?P<year_d>{YEAR})(?=\s[A-Z][a-z])"
+        rf"|(?<=\b[Aa]\s)(?P<year_e>{YEAR})(?=\s[a-z]))",
+    ),
 ]
 RANGES = {"rmd", "rdm", "rmo", "ryr"}
 # every date starts a word with a capital, a digit or one of these: a cheap first test
-START = (r"\b(?=[A-Z0-9]|(?:from|between|this|last|next|coming|yesterday|tomorrow|first"
-         r"|second|third|fourth)\b)")
+START = (
+    r"\b(?=[A-Z0-9]|(?:from|between|this|last|next|coming|yesterday|tomorrow|first"
+    r"|second|third|fourth)\b)"
+)
 PATTERN = re.compile(START + "(?:" + "|".join(f"(?P<{k}>{p})" for k, p in ALTERNATIVES) + ")")
-SINGLES = re.compile(START + "(?:" + "|".join(f"(?P<{k}>{p})" for k, p in ALTERNATIVES
-                                              if k not in RANGES) + ")")
+SINGLES = re.compile(
+    START + "(?:" + "|".join(f"(?P<{k}>{p})" for k, p in ALTERNATIVES if k not in RANGES) + ")"
+)
 
 # after a range ending in a bare day ("from April 22 to 24"), a lower-case word must be a
 # function word: "from May 1 to 24 cities" is a date and a count, not a range
-AFTER_BARE_DAY = frozenset("""in at on and with during when for to this that as the where
-while after before under respectively of or but""".split())
+AFTER_BARE_DAY = frozenset(
+    """in at on and with during when for to this that as the where
+while after before under respectively of or but""".split()
+)
 PLURAL_NOT_NOUN = frozenset("is as has was its this thus us always perhaps across plus".split())
 NEXT_WORD = re.compile(r"\s+([a-z][a-z’'-]*)")
 YEAR_AFTER = re.compile(r",?\s+(this|last|next)\s+year\b")
 
 TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
-FUTURE_WORDS = frozenset({"will", "shall", "would", "upcoming", "forthcoming", "scheduled",
-                          "slated"})
+FUTURE_WORDS = frozenset(
+    {"will", "shall", "would", "upcoming", "forthcoming", "scheduled", "slated"}
+)
 # a schedule in the present tense speaks of the future ("the fair opens on Saturday"), except
 # in headlines and photo captions, whose present tense tells what happened
-SCHEDULE_PRESENT = frozenset({"opens", "closes", "starts", "begins", "ends", "runs",
-                              "kicks", "resumes", "concludes", "convenes", "expires"})
+SCHEDULE_PRESENT = frozenset(
+    {
+        "opens",
+        "closes",
+        "starts",
+        "begins",
+        "ends",
+        "runs",
+        "kicks",
+        "resumes",
+        "concludes",
+        "convenes",
+        "expires",
+    }
+)
 CAPTION = re.compile(r"\(Photo|\[Photo|PHOTO|\(Xinhua/|\[Xinhua")
-FUTURE_BEFORE_TO = frozenset({"is", "are", "am", "scheduled", "expected", "set", "going",
-                              "slated", "planned", "plans", "plan", "poised", "aims", "aim"})
-FUTURE_AFTER_BE = frozenset({"to", "due", "scheduled", "set", "expected", "going", "slated",
-                             "poised"})
+FUTURE_BEFORE_TO = frozenset(
+    {
+        "is",
+        "are",
+        "am",
+        "scheduled",
+        "expected",
+        "set",
+        "going",
+        "slated",
+        "planned",
+        "plans",
+        "plan",
+        "poised",
+        "aims",
+        "aim",
+    }
+)
+FUTURE_AFTER_BE = frozenset(
+    {"to", "due", "scheduled", "set", "expected", "going", "slated", "poised"}
+)
 BE_PRESENT = frozenset({"is", "are", "am"})
-PAST_WORDS = frozenset("""said told met held made gave took began saw spoke went came sent won
+PAST_WORDS = frozenset(
+    """said told met held made gave took began saw spoke went came sent won
 led left kept brought built felt found got heard knew laid lost meant paid ran sat stood
 thought understood wrote chose drew drove fell flew grew rose sold taught threw became broke
 caught fought sought bought spent struck shook was were had did has have been done given
-taken seen spoken known shown written chosen begun""".split())
-NOT_PAST_ED = frozenset("""need speed seed feed bed red shed hundred indeed deed creed breed
-weed greed proceed exceed succeed bleed""".split())
-ADVERBS = frozenset({"not", "also", "already", "still", "just", "formally", "officially",
-                     "reportedly", "jointly", "never", "now", "then", "again"})
+taken seen spoken known shown written chosen begun""".split()
+)
+NOT_PAST_ED = frozenset(
+    """need speed seed feed bed red shed hundred indeed deed creed breed
+weed greed proceed exceed succeed bleed""".split()
+)
+ADVERBS = frozenset(
+    {
+        "not",
+        "also",
+        "already",
+        "still",
+        "just",
+        "formally",
+        "officially",
+        "reportedly",
+        "jointly",
+        "never",
+        "now",
+        "then",
+        "again",
+    }
+)
 
 
-def find_dates(text: str, published: dt.date, layout: Layout | None = None
-               ) -> list[DateCandidate]:
+def find_dates(text: str, published: dt.date, layout: Layout | None = None) -> list[DateCandidate]:
     """Every date expression of `text`, in order, without overlaps."""
     layout = layout or Layout(text)
     out: list[DateCandidate] = []
@@ -221,6 +403,7 @@ def _candidate(m: re.Match, text: str, published: dt.date, layout: Layout):
 
 # ---------------------------------------------------------------- helpers
 
+
 def _month(token: str) -> int:
     return MONTH_NUMBERS[token.rstrip(".").lower()]
 
@@ -254,8 +437,11 @@ def _range_years(m1: int, d1: int, m2: int, d2: int, published: dt.date) -> tupl
             start, end = dt.date(y, m1, d1), dt.date(y2, m2, d2)
         except ValueError:
             continue
-        gap = 0 if start <= published <= end else min(abs((start - published).days),
-                                                       abs((end - published).days))
+        gap = (
+            0
+            if start <= published <= end
+            else min(abs((start - published).days), abs((end - published).days))
+        )
         if best is None or gap < best[0]:
             best = (gap, y, y2)
     if best is None:
@@ -279,7 +465,7 @@ def _year_span(y1: int, y2: int | None = None) -> tuple[dt.date, dt.date]:
 
 
 def _range_words_ok(m: re.Match, k: str) -> bool:
-    """"between" goes with "and"; "and" only with "between"; a bare range needs a dash,
+    """ "between" goes with "and"; "and" only with "between"; a bare range needs a dash,
     or "to"/"through" between two month-day dates."""
     pre = (m.group(f"{k}_pre") or "").lower()
     conn = m.group(f"{k}_conn")
@@ -287,8 +473,11 @@ def _range_words_ok(m: re.Match, k: str) -> bool:
         return conn == "and"
     if conn == "and":
         return False
-    return bool(pre) or m.group(f"{k}_dash") is not None or (
-        k in ("rmd", "rdm") and conn in ("to", "through"))
+    return (
+        bool(pre)
+        or m.group(f"{k}_dash") is not None
+        or (k in ("rmd", "rdm") and conn in ("to", "through"))
+    )
 
 
 def _bare_day_end_ok(text: str, end: int) -> bool:
@@ -298,6 +487,7 @@ def _bare_day_end_ok(text: str, end: int) -> bool:
 
 # ---------------------------------------------------------------- resolvers
 # each returns (value_start, value_end, precision, resolution) or None
+
 
 def _rmd(m, text, published, layout):
     if not _range_words_ok(m, "rmd"):
@@ -356,8 +546,12 @@ def _rmo(m, text, published, layout):
         y1, y2 = _range_years(m1, 1, m2, 28, published)
     if (y2, m2) <= (y1, m1):
         return None
-    return (_month_span(y1, m1)[0], _month_span(y2, m2)[1], "month",
-            "explicit" if (m["rmo_y1"] or m["rmo_y2"]) else "relative")
+    return (
+        _month_span(y1, m1)[0],
+        _month_span(y2, m2)[1],
+        "month",
+        "explicit" if (m["rmo_y1"] or m["rmo_y2"]) else "relative",
+    )
 
 
 def _ryr(m, text, published, layout):
@@ -423,8 +617,9 @@ def _mthe(m, text, published, layout):
     return (*_month_span(year, month), "month", "relative")
 
 
-def _tense_year(month: int, text: str, start: int, end: int, published: dt.date,
-                layout: Layout) -> int:
+def _tense_year(
+    month: int, text: str, start: int, end: int, published: dt.date, layout: Layout
+) -> int:
     """The year of a month named without one: the next such month when its sentence
     speaks of the future, the last one (or this one) when of the past, else the nearest."""
     hint = _year_hint(text, end, published)  # "in July last year"
@@ -439,7 +634,7 @@ def _tense_year(month: int, text: str, start: int, end: int, published: dt.date,
 
 
 def _quarter(m, text, published, layout):
-    """"the first quarter" (January-March), "the fourth quarter of 2024"."""
+    """ "the first quarter" (January-March), "the fourth quarter of 2024"."""
     first = 3 * ORDINAL_NUMBERS[m["quarter_n"].lower()] - 2
     if m["quarter_y"]:
         year, resolution = int(m["quarter_y"]), "explicit"
@@ -459,8 +654,10 @@ def _mhalf(m, text, published, layout):
         year, resolution = int(m["mhalf_y"]), "explicit"
     else:
         end = m.end("mhalf")
-        year, resolution = _tense_year(month, text, m.start("mhalf"), end, published,
-                                       layout), "relative"
+        year, resolution = (
+            _tense_year(month, text, m.start("mhalf"), end, published, layout),
+            "relative",
+        )
     first, last = _month_span(year, month)
     if m["mhalf_n"].lower() == "first":
         return first, first.replace(day=15), "day", resolution
@@ -468,7 +665,7 @@ def _mhalf(m, text, published, layout):
 
 
 def _half(m, text, published, layout):
-    """"the first half of the year" (January-June), "the second half of last year"."""
+    """ "the first half of the year" (January-June), "the second half of last year"."""
     year = published.year + {"the": 0, "this": 0, "last": -1, "next": 1}[m["half_mod"]]
     first = 1 if m["half_n"].lower() == "first" else 7
     return _month_span(year, first)[0], _month_span(year, first + 5)[1], "month", "relative"
@@ -480,7 +677,7 @@ def _decade(m, text, published, layout):
 
 
 def _rel(m, text, published, layout):
-    if text[max(0, m.start() - 4):m.start()].lower() == "the ":  # "the last year of"
+    if text[max(0, m.start() - 4) : m.start()].lower() == "the ":  # "the last year of"
         return None
     shift = {"this": 0, "last": -1, "next": 1}[m["rel_mod"].lower()]
     if m["rel_unit"] == "year":
@@ -526,13 +723,32 @@ def _year(m, text, published, layout):
     return (*_year_span(y), "year", "explicit")
 
 
-RESOLVERS = {"rmd": _rmd, "rdm": _rdm, "rmo": _rmo, "ryr": _ryr, "iso": _iso, "mdy": _mdy,
-             "dmy": _dmy, "my": _my, "md": _md, "dm": _dm, "mctx": _mctx, "mthe": _mthe,
-             "quarter": _quarter, "half": _half, "mhalf": _mhalf, "decade": _decade,
-             "rel": _rel, "relday": _relday, "weekday": _weekday, "year": _year}
+RESOLVERS = {
+    "rmd": _rmd,
+    "rdm": _rdm,
+    "rmo": _rmo,
+    "ryr": _ryr,
+    "iso": _iso,
+    "mdy": _mdy,
+    "dmy": _dmy,
+    "my": _my,
+    "md": _md,
+    "dm": _dm,
+    "mctx": _mctx,
+    "mthe": _mthe,
+    "quarter": _quarter,
+    "half": _half,
+    "mhalf": _mhalf,
+    "decade": _decade,
+    "rel": _rel,
+    "relday": _relday,
+    "weekday": _weekday,
+    "year": _year,
+}
 
 
 # ---------------------------------------------------------------- tense of a weekday
+
 
 def is_future(text: str, start: int, end: int, layout: Layout) -> bool:
     """Does the verb group governing the expression at [start, end) speak of the future?
@@ -550,8 +766,9 @@ def tense(text: str, start: int, end: int, layout: Layout) -> bool | None:
     before = [w.lower() for w in TOKEN.findall(text, s_start, start)]
     verdict = _scan(before[::-1], backwards=True, schedule=schedule)
     if verdict is None:
-        verdict = _scan([w.lower() for w in TOKEN.findall(text, end, s_end)], backwards=False,
-                        schedule=schedule)
+        verdict = _scan(
+            [w.lower() for w in TOKEN.findall(text, end, s_end)], backwards=False, schedule=schedule
+        )
     return verdict
 
 
@@ -568,8 +785,11 @@ def _skip_adverbs(tokens: list[str], i: int) -> int:
 def _scan(tokens: list[str], backwards: bool, schedule: bool = True) -> bool | None:
     """First verb marker in `tokens` (in scan order): True future, False past."""
     for i, w in enumerate(tokens):
-        later = tokens[i - 1] if backwards and i else (
-            tokens[i + 1] if not backwards and i + 1 < len(tokens) else "")
+        later = (
+            tokens[i - 1]
+            if backwards and i
+            else (tokens[i + 1] if not backwards and i + 1 < len(tokens) else "")
+        )
         if schedule and w in SCHEDULE_PRESENT:
             return True
         if _is_past(w) and later == "by":

@@ -61,49 +61,161 @@ from build_dataset.extract.layout import Layout
 from build_dataset.extract.patterns import either_case, trie
 from build_dataset.extract.types import DateCandidate, FigureCandidate
 
-ONES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-        "eight": 8, "nine": 9}
-TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-         "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
-TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-        "eighty": 80, "ninety": 90}
+ONES = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+}
+TEENS = {
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
 WORD_VALUES = {**ONES, **TEENS, **TENS}
-SCALES = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9,
-          "trillion": 10**12, "dozen": 12}
-ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
-            "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11,
-            "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
-            "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
-            "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50,
-            "sixtieth": 60, "seventieth": 70, "eightieth": 80, "ninetieth": 90,
-            "hundredth": 100}
-FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
-             "fourth": 4, "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6,
-             "seventh": 7, "sevenths": 7, "eighth": 8, "eighths": 8, "ninth": 9,
-             "ninths": 9, "tenth": 10, "tenths": 10}
-VAGUE = {"dozens": 12, "tens": 10, "hundreds": 100, "thousands": 10**3, "millions": 10**6,
-         "billions": 10**9}
+SCALES = {
+    "hundred": 100,
+    "thousand": 10**3,
+    "million": 10**6,
+    "billion": 10**9,
+    "trillion": 10**12,
+    "dozen": 12,
+}
+ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "thirteenth": 13,
+    "fourteenth": 14,
+    "fifteenth": 15,
+    "sixteenth": 16,
+    "seventeenth": 17,
+    "eighteenth": 18,
+    "nineteenth": 19,
+    "twentieth": 20,
+    "thirtieth": 30,
+    "fortieth": 40,
+    "fiftieth": 50,
+    "sixtieth": 60,
+    "seventieth": 70,
+    "eightieth": 80,
+    "ninetieth": 90,
+    "hundredth": 100,
+}
+FRACTIONS = {
+    "half": 2,
+    "halves": 2,
+    "third": 3,
+    "thirds": 3,
+    "quarter": 4,
+    "quarters": 4,
+    "fourth": 4,
+    "fourths": 4,
+    "fifth": 5,
+    "fifths": 5,
+    "sixth": 6,
+    "sixths": 6,
+    "seventh": 7,
+    "sevenths": 7,
+    "eighth": 8,
+    "eighths": 8,
+    "ninth": 9,
+    "ninths": 9,
+    "tenth": 10,
+    "tenths": 10,
+}
+VAGUE = {
+    "dozens": 12,
+    "tens": 10,
+    "hundreds": 100,
+    "thousands": 10**3,
+    "millions": 10**6,
+    "billions": 10**9,
+}
 VAGUE_OF = ("thousands", "millions", "billions")
 QUALIFIERS = {
-    "nearly": "nearly", "almost": "nearly", "close to": "nearly",
-    "about": "approximately", "around": "approximately", "some": "approximately",
-    "approximately": "approximately", "roughly": "approximately",
-    "an estimated": "approximately", "estimated": "approximately",
-    "more than": "more_than", "over": "more_than", "above": "more_than",
-    "upwards of": "more_than", "in excess of": "more_than", "well over": "more_than",
-    "just over": "more_than", "well above": "more_than",
-    "at least": "at_least", "no less than": "at_least", "not less than": "at_least",
+    "nearly": "nearly",
+    "almost": "nearly",
+    "close to": "nearly",
+    "about": "approximately",
+    "around": "approximately",
+    "some": "approximately",
+    "approximately": "approximately",
+    "roughly": "approximately",
+    "an estimated": "approximately",
+    "estimated": "approximately",
+    "more than": "more_than",
+    "over": "more_than",
+    "above": "more_than",
+    "upwards of": "more_than",
+    "in excess of": "more_than",
+    "well over": "more_than",
+    "just over": "more_than",
+    "well above": "more_than",
+    "at least": "at_least",
+    "no less than": "at_least",
+    "not less than": "at_least",
     "no fewer than": "at_least",
-    "less than": "less_than", "fewer than": "less_than", "under": "less_than",
-    "below": "less_than", "up to": "less_than", "as many as": "less_than",
-    "as much as": "less_than", "no more than": "less_than", "not more than": "less_than",
+    "less than": "less_than",
+    "fewer than": "less_than",
+    "under": "less_than",
+    "below": "less_than",
+    "up to": "less_than",
+    "as many as": "less_than",
+    "as much as": "less_than",
+    "no more than": "less_than",
+    "not more than": "less_than",
     "just under": "less_than",
 }
-TAIL_QUALIFIERS = {"or more": "at_least", "or above": "at_least", "and above": "at_least",
-                   "or so": "approximately", "-odd": "approximately", "-plus": "more_than"}
-CURRENCY_SIGNS = {"$": "dollars", "US$": "US dollars", "HK$": "HK dollars", "¥": "yuan",
-                  "RMB": "yuan", "€": "euros", "£": "pounds"}
-TIME_UNIT = (r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|centuries|century)")
+TAIL_QUALIFIERS = {
+    "or more": "at_least",
+    "or above": "at_least",
+    "and above": "at_least",
+    "or so": "approximately",
+    "-odd": "approximately",
+    "-plus": "more_than",
+}
+CURRENCY_SIGNS = {
+    "$": "dollars",
+    "US$": "US dollars",
+    "HK$": "HK dollars",
+    "¥": "yuan",
+    "RMB": "yuan",
+    "€": "euros",
+    "£": "pounds",
+}
+TIME_UNIT = r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|centuries|century)"
 
 
 def _words(words, capital=True) -> str:
@@ -117,53 +229,84 @@ def _qual(k: str) -> str:
 
 
 SCALE = rf"(?:{_words(SCALES, capital=False)})\b"
-BASIC = (rf"(?:(?:{_words(TENS)})(?:-(?:{_words(ONES, capital=False)}))?"
-         rf"|{_words(TEENS)}|{_words(ONES)})(?![\w])")
-WORDNUM = (rf"(?:{BASIC}|[Aa](?=\s+{SCALE}))"
-           rf"(?:(?:\s+{SCALE})+(?:(?:\s+and)?\s+{BASIC})?)*")
+BASIC = (
+    rf"(?:(?:{_words(TENS)})(?:-(?:{_words(ONES, capital=False)}))?"
+    rf"|{_words(TEENS)}|{_words(ONES)})(?![\w])"
+)
+WORDNUM = (
+    rf"(?:{BASIC}|[Aa](?=\s+{SCALE}))"
+    rf"(?:(?:\s+{SCALE})+(?:(?:\s+and)?\s+{BASIC})?)*"
+)
 DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![A-Za-z\d])"
-NUMBER = (rf"(?:{DIGITS}(?:\s+{SCALE})?|{WORDNUM}|[Hh]alf\s+a\s+(?:million|billion)\b)"
-          r"(?:\s+and\s+a\s+half\b)?")
+NUMBER = (
+    rf"(?:{DIGITS}(?:\s+{SCALE})?|{WORDNUM}|[Hh]alf\s+a\s+(?:million|billion)\b)"
+    r"(?:\s+and\s+a\s+half\b)?"
+)
 CURRENCY = r"(?:US\$|HK\$|RMB\s?|\$|¥|€|£)"
 CURRENCY_WORD = r"(?:yuan|U\.S\.\s+dollars|US\s+dollars|dollars|euros|pounds|renminbi)\b"
-SUFFIX = (rf"\s*%|\s+percent\b|\s+per\s+cent\b|\s+percentage\s+points?\b|\s+{CURRENCY_WORD}"
-          r"|-(?:day|week|month|year|hour|minute|decade|century)s?(?:-long|-old)?\b")
+SUFFIX = (
+    rf"\s*%|\s+percent\b|\s+per\s+cent\b|\s+percentage\s+points?\b|\s+{CURRENCY_WORD}"
+    r"|-(?:day|week|month|year|hour|minute|decade|century)s?(?:-long|-old)?\b"
+)
 GUARD = r"(?<![\w.,:/$¥€£-])"
 
 ALTERNATIVES = [
-    ("label", r"\b(?:No|Nos|no)\.\s?(?P<label_n>\d+)\b(?!\.\d)"
-              r"|\b(?P<label_w>Article|Chapter|Section|Clause|Item|Document|Volume)\s+"
-              r"(?P<label_n2>\d+)\b(?!\.\d)"),
-    ("every", rf"{_qual('every')}\b(?:[Oo]nce\s+)?[Ee]very\s+(?P<every_n>{NUMBER})\s+"
-              rf"(?P<every_u>{TIME_UNIT})\b"
-              rf"|{_qual('each')}\b(?:[Ee]very|[Ee]ach)\s+(?P<every_o>other\s+)?"
-              r"(?P<every_1>year|month|week|day|decade)\b(?![-’'])"),
+    (
+        "label",
+        r"\b(?:No|Nos|no)\.\s?(?P<label_n>\d+)\b(?!\.\d)"
+        r"|\b(?P<label_w>Article|Chapter|Section|Clause|Item|Document|Volume)\s+"
+        r"(?P<label_n2>\d+)\b(?!\.\d)",
+    ),
+    (
+        "every",
+        rf"{_qual('every')}\b(?:[Oo]nce\s+)?[Ee]very\s+(?P<every_n>{NUMBER})\s+"
+        rf"(?P<every_u>{TIME_UNIT})\b"
+        rf"|{_qual('each')}\b(?:[Ee]very|[Ee]ach)\s+(?P<every_o>other\s+)?"
+        r"(?P<every_1>year|month|week|day|decade)\b(?![-’'])",
+    ),
     ("onein", rf"{GUARD}{_qual('onein')}\b[Oo]ne\s+in\s+(?P<onein_n>{DIGITS}|{BASIC})"),
-    ("hyph", rf"{GUARD}(?P<hyph_n>{DIGITS}|{BASIC})-(?:(?P<hyph_s>{SCALE})-)?"
-             r"(?P<hyph_c>yuan|dollars?|euros?|pounds?)\b(?!-)"),
-    ("times", rf"{GUARD}{_qual('times')}(?:(?P<times_w>[Oo]nce|[Tt]wice|[Tt]hrice)"
-              rf"|(?P<times_n>{NUMBER})\s+"
-              r"times)\s+(?:a|per|each|every)\s+(?P<times_u>year|month|week|day|decade)\b"),
-    ("mult", rf"{GUARD}{_qual('mult')}\b(?P<mult_w>[Dd]ouble|[Tt]riple|[Tt]reble|[Qq]uadruple"
-             r"|[Tt]wice)(?=\s+(?:the|that|its|their|his|her|our|what|as\s+(?:many|much))\b)"),
+    (
+        "hyph",
+        rf"{GUARD}(?P<hyph_n>{DIGITS}|{BASIC})-(?:(?P<hyph_s>{SCALE})-)?"
+        r"(?P<hyph_c>yuan|dollars?|euros?|pounds?)\b(?!-)",
+    ),
+    (
+        "times",
+        rf"{GUARD}{_qual('times')}(?:(?P<times_w>[Oo]nce|[Tt]wice|[Tt]hrice)"
+        rf"|(?P<times_n>{NUMBER})\s+"
+        r"times)\s+(?:a|per|each|every)\s+(?P<times_u>year|month|week|day|decade)\b",
+    ),
+    (
+        "mult",
+        rf"{GUARD}{_qual('mult')}\b(?P<mult_w>[Dd]ouble|[Tt]riple|[Tt]reble|[Qq]uadruple"
+        r"|[Tt]wice)(?=\s+(?:the|that|its|their|his|her|our|what|as\s+(?:many|much))\b)",
+    ),
     ("vague", rf"\b(?:{_words(VAGUE)})(?:\s+of\s+(?:{_words(VAGUE_OF)}))?\b"),
-    ("frac", rf"\b{_qual('frac')}(?P<frac_n>{_words(ONES)}|[Aa])[\s-]"
-             rf"(?P<frac_d>{_words(FRACTIONS, False)})"
-             r"\b(?!-)"),
+    (
+        "frac",
+        rf"\b{_qual('frac')}(?P<frac_n>{_words(ONES)}|[Aa])[\s-]"
+        rf"(?P<frac_d>{_words(FRACTIONS, False)})"
+        r"\b(?!-)",
+    ),
     ("ordd", r"(?<![\w.,-])\d{1,4}(?:st|nd|rd|th)\b"),
-    ("core", rf"{GUARD}(?:(?P<qual>{_words(QUALIFIERS)})\s+)?"
-             rf"(?P<cur>{CURRENCY})?(?P<num>{NUMBER})"
-             rf"(?:(?P<rconn>\s*[-–]\s*|\s+to\s+)(?P<cur2>{CURRENCY})?(?P<num2>{NUMBER}))?"
-             rf"(?P<suffix>{SUFFIX})?"
-             r"(?P<tail>\s+or\s+(?:more|so|above)\b|\s+and\s+above\b|-plus\b|-odd\b)?"),
+    (
+        "core",
+        rf"{GUARD}(?:(?P<qual>{_words(QUALIFIERS)})\s+)?"
+        rf"(?P<cur>{CURRENCY})?(?P<num>{NUMBER})"
+        rf"(?:(?P<rconn>\s*[-–]\s*|\s+to\s+)(?P<cur2>{CURRENCY})?(?P<num2>{NUMBER}))?"
+        rf"(?P<suffix>{SUFFIX})?"
+        r"(?P<tail>\s+or\s+(?:more|so|above)\b|\s+and\s+above\b|-plus\b|-odd\b)?",
+    ),
     ("half", rf"(?<![\w-]){_qual('half')}[Hh]alf\b(?!-)"),
     ("ordw", rf"\b(?:(?:{_words(TENS)})-)?(?:{_words(ORDINALS)})\b(?!-)"),
 ]
 START = r"(?<![A-Za-z0-9])(?=[A-Za-z0-9$¥€£])"  # figures start a word: a cheap first test
 PATTERN = re.compile(START + "(?:" + "|".join(f"(?P<{k}>{p})" for k, p in ALTERNATIVES) + ")")
 
-TIME_AFTER = re.compile(rf"\s+(?:(?:working|calendar|business|consecutive|straight|full)\s+)?"
-                        rf"({TIME_UNIT})\b")
+TIME_AFTER = re.compile(
+    rf"\s+(?:(?:working|calendar|business|consecutive|straight|full)\s+)?"
+    rf"({TIME_UNIT})\b"
+)
 WORD_AFTER = re.compile(r"[ \t]+([A-Za-z][A-Za-z’'-]*)")
 OF_AFTER = re.compile(r"\s+of\b")
 PREV_WORD = re.compile(r"([A-Za-z’']+)[ \t]+$")
@@ -171,30 +314,59 @@ COMPARATIVE_AFTER = re.compile(r"\s+(?:more|less|fewer|[a-z]+er)\s+than\b")
 CLOCK_AFTER = re.compile(r"\s*(?:[ap]\.m\.|[ap]m\b)")
 YEAR_LIKE = re.compile(r"1[89]\d\d|20\d\d|2100")
 TRAILING_SCALE = re.compile(rf"\s({SCALE})$")
-UNIT_STOP = frozenset("""of in at on to from for with by as than per into onto over under
+UNIT_STOP = frozenset(
+    """of in at on to from for with by as than per into onto over under
 about within across after before during while since until among between including like
 and or but nor so yet plus versus vs the a an this that these those its their his her our
 your my who whom whose which what where when why how is are was were be been being has have
 had will would can could should may might must shall do does did not no said says say told
 percent percentage times more most less least each every all both either neither other
 one two three four five six seven eight nine ten hundred thousand million billion
-year years month months week weeks day days ago old respectively""".split())
-PLURAL_MODIFIERS = frozenset({"skills", "sales", "arms", "goods", "savings", "news", "sports",
-                              "earnings", "means", "series", "species", "this", "its", "has",
-                              "was", "is", "us", "plus", "bus", "gas", "status", "campus"})
+year years month months week weeks day days ago old respectively""".split()
+)
+PLURAL_MODIFIERS = frozenset(
+    {
+        "skills",
+        "sales",
+        "arms",
+        "goods",
+        "savings",
+        "news",
+        "sports",
+        "earnings",
+        "means",
+        "series",
+        "species",
+        "this",
+        "its",
+        "has",
+        "was",
+        "is",
+        "us",
+        "plus",
+        "bus",
+        "gas",
+        "status",
+        "campus",
+    }
+)
 LEADING_SKIP = frozenset({"such", "more", "other", "additional", "further"})
-DETERMINERS = frozenset({"the", "its", "their", "his", "her", "this", "that", "our", "a",
-                         "an", "my", "your", "whose"})
+DETERMINERS = frozenset(
+    {"the", "its", "their", "his", "her", "this", "that", "our", "a", "an", "my", "your", "whose"}
+)
 NOT_AFTER_ORDINAL = frozenset({"half", "quarter", "halves", "quarters"})
 PERIOD_BEFORE = frozenset({"past", "last", "next", "previous", "following", "coming"})
-SPEECH_VERBS = frozenset("""talk talked talks talking spoke speak speaks speaking said say
+SPEECH_VERBS = frozenset(
+    """talk talked talks talking spoke speak speaks speaking said say
 says saying know knew known learn learned learnt care cared cares think thought worry
 worried complain complained concerned ask asked asks information news questions
-question wrote write writes read reads""".split())
+question wrote write writes read reads""".split()
+)
 
 
-def find_figures(text: str, dates: list[DateCandidate] | tuple = (),
-                 layout: Layout | None = None) -> list[FigureCandidate]:
+def find_figures(
+    text: str, dates: list[DateCandidate] | tuple = (), layout: Layout | None = None
+) -> list[FigureCandidate]:
     """Every figure of `text` outside the date mentions, in text order, without overlaps."""
     layout = layout or Layout(text)
     masked = _mask(text, dates)
@@ -210,19 +382,21 @@ def _mask(text: str, dates) -> str:
         return text
     parts, pos = [], 0
     for d in sorted(dates, key=lambda d: d.char_start):
-        parts.append(text[pos:d.char_start])
+        parts.append(text[pos : d.char_start])
         parts.append("\x00" * (d.char_end - d.char_start))
         pos = d.char_end
     parts.append(text[pos:])
     return "".join(parts)
 
 
-def _fig(text: str, s: int, e: int, value: float, qualifier: str, kind: str,
-         unit: str | None) -> FigureCandidate:
+def _fig(
+    text: str, s: int, e: int, value: float, qualifier: str, kind: str, unit: str | None
+) -> FigureCandidate:
     return FigureCandidate(s, e, text[s:e], float(value), qualifier, kind, unit)
 
 
 # ---------------------------------------------------------------- values
+
 
 def number_value(surface: str) -> float:
     """'540,000' -> 540000, '1.2 billion' -> 1.2e9, 'two hundred and fifty' -> 250."""
@@ -250,6 +424,7 @@ def number_value(surface: str) -> float:
 
 
 # ---------------------------------------------------------------- unit
+
 
 def _noun_phrase(masked: str, pos: int, ordinal: bool = False) -> str | None:
     words: list[str] = []
@@ -279,6 +454,7 @@ def _noun_phrase(masked: str, pos: int, ordinal: bool = False) -> str | None:
 # ---------------------------------------------------------------- handlers
 # each yields the candidates of one match of PATTERN
 
+
 def _label(m, text, masked, layout):
     n = int(m["label_n"] or m["label_n2"])
     unit = m["label_w"].lower() if m["label_w"] else None
@@ -292,42 +468,74 @@ def _qualifier(m: re.Match, k: str) -> str:
 
 def _every(m, text, masked, layout):
     if m["every_1"]:  # "every year", "each month": once a year; "every other year": 2
-        yield _fig(text, *m.span("every"), 2 if m["every_o"] else 1, _qualifier(m, "each"),
-                   "frequency", m["every_1"] + "s" if m["every_o"] else m["every_1"])
+        yield _fig(
+            text,
+            *m.span("every"),
+            2 if m["every_o"] else 1,
+            _qualifier(m, "each"),
+            "frequency",
+            m["every_1"] + "s" if m["every_o"] else m["every_1"],
+        )
         return
-    yield _fig(text, *m.span("every"), number_value(m["every_n"]), _qualifier(m, "every"),
-               "frequency", m["every_u"])
+    yield _fig(
+        text,
+        *m.span("every"),
+        number_value(m["every_n"]),
+        _qualifier(m, "every"),
+        "frequency",
+        m["every_u"],
+    )
 
 
 MULTIPLES = {"double": 2, "twice": 2, "triple": 3, "treble": 3, "quadruple": 4}
 
 
 def _mult(m, text, masked, layout):
-    """"nearly double the number", "twice as many": a multiple, counted as its factor."""
-    yield _fig(text, *m.span("mult"), MULTIPLES[m["mult_w"].lower()], _qualifier(m, "mult"),
-               "count", None)
+    """ "nearly double the number", "twice as many": a multiple, counted as its factor."""
+    yield _fig(
+        text, *m.span("mult"), MULTIPLES[m["mult_w"].lower()], _qualifier(m, "mult"), "count", None
+    )
 
 
 def _onein(m, text, masked, layout):
-    """"one in four contestants": a share, 0.25."""
+    """ "one in four contestants": a share, 0.25."""
     s, e = m.span("onein")
-    yield _fig(text, s, e, 1 / number_value(m["onein_n"]), _qualifier(m, "onein"), "count",
-               _noun_phrase(masked, e))
+    yield _fig(
+        text,
+        s,
+        e,
+        1 / number_value(m["onein_n"]),
+        _qualifier(m, "onein"),
+        "count",
+        _noun_phrase(masked, e),
+    )
 
 
 def _hyph(m, text, masked, layout):
-    """"a 2.8-billion-yuan program", "a 100-yuan rise": an amount as one compound word."""
+    """ "a 2.8-billion-yuan program", "a 100-yuan rise": an amount as one compound word."""
     value = number_value(m["hyph_n"]) * (SCALES[m["hyph_s"].lower()] if m["hyph_s"] else 1)
     cur = m["hyph_c"]
-    yield _fig(text, *m.span("hyph"), value, "exact", "amount",
-               cur if cur == "yuan" or cur.endswith("s") else cur + "s")
+    yield _fig(
+        text,
+        *m.span("hyph"),
+        value,
+        "exact",
+        "amount",
+        cur if cur == "yuan" or cur.endswith("s") else cur + "s",
+    )
 
 
 def _times(m, text, masked, layout):
     w = (m["times_w"] or "").lower()
     value = {"once": 1, "twice": 2, "thrice": 3}[w] if w else number_value(m["times_n"])
-    yield _fig(text, *m.span("times"), value, _qualifier(m, "times"), "frequency",
-               f"times a {m['times_u']}")
+    yield _fig(
+        text,
+        *m.span("times"),
+        value,
+        _qualifier(m, "times"),
+        "frequency",
+        f"times a {m['times_u']}",
+    )
 
 
 def _vague(m, text, masked, layout):
@@ -342,10 +550,11 @@ def _vague(m, text, masked, layout):
 
 
 def _after_period_word(masked: str, s: int) -> bool:
-    """"the first half", "the past three quarters": a period, not a share."""
+    """ "the first half", "the past three quarters": a period, not a share."""
     prev = PREV_WORD.search(masked, max(0, s - 20), s)
-    return bool(prev) and (prev.group(1).lower() in ORDINALS
-                           or prev.group(1).lower() in PERIOD_BEFORE)
+    return bool(prev) and (
+        prev.group(1).lower() in ORDINALS or prev.group(1).lower() in PERIOD_BEFORE
+    )
 
 
 def _prev_word(masked: str, s: int) -> str:
@@ -355,9 +564,12 @@ def _prev_word(masked: str, s: int) -> str:
 
 def _frac(m, text, masked, layout):
     numerator = m["frac_n"].lower()
-    if numerator == "a" and not (m["frac_q"] or OF_AFTER.match(masked, m.end("frac"))
-                                 or COMPARATIVE_AFTER.match(masked, m.end("frac"))
-                                 or _prev_word(masked, m.start("frac")) == "by"):
+    if numerator == "a" and not (
+        m["frac_q"]
+        or OF_AFTER.match(masked, m.end("frac"))
+        or COMPARATIVE_AFTER.match(masked, m.end("frac"))
+        or _prev_word(masked, m.start("frac")) == "by"
+    ):
         # "a third of", "less than a quarter", "a third higher", "cut by a third" are
         # fractions; "a third term" is an ordinal
         s, e = m.span("frac_d")
@@ -368,8 +580,9 @@ def _frac(m, text, masked, layout):
     if _after_period_word(masked, m.start("frac")):
         return
     n = 1 if numerator == "a" else ONES[numerator]
-    yield _fig(text, *m.span("frac"), n / FRACTIONS[m["frac_d"]], _qualifier(m, "frac"),
-               "count", None)
+    yield _fig(
+        text, *m.span("frac"), n / FRACTIONS[m["frac_d"]], _qualifier(m, "frac"), "count", None
+    )
 
 
 def _half(m, text, masked, layout):
@@ -382,8 +595,9 @@ def _half(m, text, masked, layout):
 
 def _ordd(m, text, masked, layout):
     s, e = m.span("ordd")
-    yield _fig(text, s, e, int(text[s:e][:-2]), "exact", "ordinal",
-               _noun_phrase(masked, e, ordinal=True))
+    yield _fig(
+        text, s, e, int(text[s:e][:-2]), "exact", "ordinal", _noun_phrase(masked, e, ordinal=True)
+    )
 
 
 def _ordw(m, text, masked, layout):
@@ -407,17 +621,20 @@ def _ordw(m, text, masked, layout):
 def _core(m, text, masked, layout):
     s, e = m.span("core")
     num = m["num"]
-    after = masked[e:e + 2]
+    after = masked[e : e + 2]
     if after[:1] == "-" and after[1:2].isalpha():
         return  # "two-way", "10-member", "Five-Year Plan"
     if after[:1] in ":/" and after[1:2].isdigit() or CLOCK_AFTER.match(masked, e):
         return  # "10:30", "24/7", "7 pm"
     ns = m.start("num")
-    if num[0].isdigit() and text[layout.paragraph(ns)[0]:ns].strip() == "" and (
-            after[:1] in ".)" and not m["suffix"] and not m["num2"]):
+    if (
+        num[0].isdigit()
+        and text[layout.paragraph(ns)[0] : ns].strip() == ""
+        and (after[:1] in ".)" and not m["suffix"] and not m["num2"])
+    ):
         return  # a list number opening a paragraph: "1. It is imperative …"
     if num[0].isupper() and not layout.is_headline(ns) and not layout.at_sentence_start(ns):
-        nxt = text[m.end("num"):m.end("num") + 2]
+        nxt = text[m.end("num") : m.end("num") + 2]
         if nxt[:1] in " -" and nxt[1:2].isupper():
             return  # a number word inside a name: "the Two Sessions"
     suffix = (m["suffix"] or "").strip()
@@ -447,14 +664,19 @@ def _core(m, text, masked, layout):
         prev = PREV_WORD.search(masked, max(0, s - 20), s)
         preposition = qual.lower() == "about" and prev and prev.group(1).lower() in SPEECH_VERBS
         initial_over = qual == "Over" and kind == "duration" and layout.at_sentence_start(s)
-        during = (qual.lower() == "over" and kind == "duration" and prev
-                  and prev.group(1).lower().endswith("ed"))  # "drafted over 18 months"
+        during = (
+            qual.lower() == "over"
+            and kind == "duration"
+            and prev
+            and prev.group(1).lower().endswith("ed")
+        )  # "drafted over 18 months"
         if preposition or initial_over or during:  # not a qualifier: the span starts later
             s, qualifier = m.start("cur") if m["cur"] else ns, "exact"
     tail = TAIL_QUALIFIERS[" ".join(m["tail"].split())] if m["tail"] else "exact"
     if not m["num2"]:
-        yield _fig(text, s, end, number_value(num), tail if qualifier == "exact" else qualifier,
-                   kind, unit)
+        yield _fig(
+            text, s, end, number_value(num), tail if qualifier == "exact" else qualifier, kind, unit
+        )
         return
     num2 = m["num2"]
     first = number_value(num)
@@ -462,10 +684,28 @@ def _core(m, text, masked, layout):
     if scale and not TRAILING_SCALE.search(num):  # "2 to 3 million": 2 million
         first *= SCALES[scale.group(1)]
     yield _fig(text, s, m.end("num"), first, qualifier, kind, unit)
-    yield _fig(text, m.start("cur2") if m["cur2"] else m.start("num2"), end,
-               number_value(num2), tail, kind, unit)
+    yield _fig(
+        text,
+        m.start("cur2") if m["cur2"] else m.start("num2"),
+        end,
+        number_value(num2),
+        tail,
+        kind,
+        unit,
+    )
 
 
-HANDLERS = {"label": _label, "every": _every, "onein": _onein, "hyph": _hyph, "mult": _mult,
-            "times": _times, "vague": _vague,
-            "frac": _frac, "half": _half, "ordd": _ordd, "ordw": _ordw, "core": _core}
+HANDLERS = {
+    "label": _label,
+    "every": _every,
+    "onein": _onein,
+    "hyph": _hyph,
+    "mult": _mult,
+    "times": _times,
+    "vague": _vague,
+    "frac": _frac,
+    "half": _half,
+    "ordd": _ordd,
+    "ordw": _ordw,
+    "core": _core,
+}

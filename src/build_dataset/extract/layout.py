@@ -22,11 +22,13 @@ SENTENCE_BREAK = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])"
 WORD_BEFORE = re.compile(r"([A-Za-z0-9]+)\.?$")
 DIGIT = re.compile(r"\d")
 LONG_WORD = re.compile(r"[A-Za-z][A-Za-z’'-]{3,}")
-ABBREVIATIONS = frozenset("""
+ABBREVIATIONS = frozenset(
+    """
 Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mon Tue Tues Wed Thu Thur Thurs Fri Sat Sun
 No Nos Mr Mrs Ms Dr Prof St Gen Col Lt Sgt Capt Gov Sen Rep Rev Jr Sr Co Corp Inc Ltd Dept
 Univ Ave Rd Mt Fig Vol vs etc al approx est Art Sec Para US UK
-""".split())
+""".split()
+)
 OPENERS = "\"“‘'([ \t\n"
 
 
@@ -86,11 +88,11 @@ def _abbreviation(text: str, para_start: int, period: int) -> bool:
     if word in ABBREVIATIONS or (len(word) == 1 and word.isupper()):
         return True
     # "1." opening a paragraph is a list number, not a sentence of its own
-    return word.isdigit() and text[para_start:m.start(1)].strip() == ""
+    return word.isdigit() and text[para_start : m.start(1)].strip() == ""
 
 
 def _ends_sentence(paragraph: str) -> bool:
-    return paragraph.rstrip().endswith((".", "?", "!", ".\"", ".”", "?\"", "?”"))
+    return paragraph.rstrip().endswith((".", "?", "!", '."', ".”", '?"', "?”"))
 
 
 def _title_case(paragraph: str) -> bool:

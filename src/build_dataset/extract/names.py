@@ -34,7 +34,8 @@ from build_dataset.extract.layout import Layout
 from build_dataset.extract.patterns import trie
 from build_dataset.extract.types import NameCandidate
 
-SURNAMES = frozenset("""Ai An Bai Ban Bao Bi Bian Cai Cao Cen Chai Chang Chen Cheng Chi Chu Cui
+SURNAMES = frozenset(
+    """Ai An Bai Ban Bao Bi Bian Cai Cao Cen Chai Chang Chen Cheng Chi Chu Cui
 Dai Deng Ding Dong Dou Du Duan Fan Fang Fei Feng Fu Gan Gao Ge Geng Gong Gu Guan Guo Han Hao
 He Hong Hou Hu Hua Huang Ji Jia Jiang Jiao Jin Jing Ju Kang Ke Kong Kuang Lai Lan Lei Leng
 Li Lian Liang Liao Lin Ling Liu Long Lou Lu Luo Lyu Ma Mai Mao Mei Meng Mi Miao Min Mo Mu
@@ -42,8 +43,10 @@ Ni Nie Niu Ou Ouyang Pan Pang Pei Peng Pu Qi Qian Qiao Qin Qiu Qu Ran Ren Rong R
 Shang Shao Shen Sheng Shi Shu Si Song Su Sun Tan Tang Tao Teng Tian Tong Wan Wang Wei Wen
 Weng Wu Xi Xia Xian Xiang Xiao Xie Xin Xing Xiong Xu Xue Yan Yang Yao Ye Yi Yin Ying You
 Yu Yuan Yue Yun Zang Zeng Zha Zhai Zhan Zhang Zhao Zhen Zheng Zhong Zhou Zhu Zhuang Zhuo
-Zou Zuo""".split())
-PLACES = frozenset("""China Beijing Shanghai Tianjin Chongqing Hebei Shanxi Liaoning Jilin
+Zou Zuo""".split()
+)
+PLACES = frozenset(
+    """China Beijing Shanghai Tianjin Chongqing Hebei Shanxi Liaoning Jilin
 Heilongjiang Jiangsu Zhejiang Anhui Fujian Jiangxi Shandong Henan Hubei Hunan Guangdong
 Hainan Sichuan Guizhou Yunnan Shaanxi Gansu Qinghai Taiwan Guangxi Tibet Xizang Ningxia
 Xinjiang Macao Macau Guangzhou Shenzhen Wuhan Hangzhou Nanjing Chengdu Xi'an Xi’an Xiamen
@@ -53,60 +56,107 @@ Suzhou Ningbo Wuxi Dongguan Foshan Tangshan Zhongnanhai Xiong'an Xiong’an Yan'
 Asia Africa Europe America Russia Japan India Germany France Britain Italy Spain Brazil
 Switzerland Geneva Pakistan Vietnam Laos Cambodia Thailand Singapore Malaysia Indonesia
 Kazakhstan Egypt Mongolia Korea Australia Canada Mexico Argentina Chile Kenya Nigeria
-Ethiopia Iran Turkey Greece Serbia Hungary Poland Belarus Uzbekistan""".split()) | {
-    "Hong Kong", "Inner Mongolia", "United States", "United Kingdom", "South Africa",
-    "Pearl River Delta", "US", "UK"}
-PUBLICATIONS = frozenset({"Xinhua", "China Daily", "People's Daily", "People’s Daily",
-                          "Qiushi", "Qiushi Journal", "Global Times", "CGTN", "CCTV",
-                          "Workers' Daily", "Workers’ Daily", "Guangming Daily",
-                          "Economic Daily", "China News Service", "Beijing Review",
-                          "Xinhua News Agency", "China Central Television"})
-ORG_HEADS = frozenset("""Federation Federations Union Unions Committee Committees Party Corp
+Ethiopia Iran Turkey Greece Serbia Hungary Poland Belarus Uzbekistan""".split()
+) | {
+    "Hong Kong",
+    "Inner Mongolia",
+    "United States",
+    "United Kingdom",
+    "South Africa",
+    "Pearl River Delta",
+    "US",
+    "UK",
+}
+PUBLICATIONS = frozenset(
+    {
+        "Xinhua",
+        "China Daily",
+        "People's Daily",
+        "People’s Daily",
+        "Qiushi",
+        "Qiushi Journal",
+        "Global Times",
+        "CGTN",
+        "CCTV",
+        "Workers' Daily",
+        "Workers’ Daily",
+        "Guangming Daily",
+        "Economic Daily",
+        "China News Service",
+        "Beijing Review",
+        "Xinhua News Agency",
+        "China Central Television",
+    }
+)
+ORG_HEADS = frozenset(
+    """Federation Federations Union Unions Committee Committees Party Corp
 Corporation Company Co Group Commission Bureau Secretariat Ministry Department Association
 Council Administration Office Agency Institute Institution University Academy College Bank
 Court Procuratorate Government League Society Center Centre Foundation Organization
 Organisation Army Assembly Fund Inc Ltd Chamber Alliance Cooperative Club Holdings Airlines
-Authority Directorate Federation Board Network Enterprises Industries Trust""".split())
-PLACE_HEADS = frozenset("""Province City County District Prefecture Municipality Region
+Authority Directorate Federation Board Network Enterprises Industries Trust""".split()
+)
+PLACE_HEADS = frozenset(
+    """Province City County District Prefecture Municipality Region
 Township Town Village Park Hall Square Street Road Avenue Sea Ocean River Lake Mountain
 Mountains Bay Island Islands Port Zone Hub Area Plateau Desert Valley Strait Peninsula
 Airport Station Stadium Building Tower Palace Temple Bridge Harbor Harbour Basin Delta
-Gorges Dam Canal Republic""".split())
-PUB_HEADS = frozenset("Daily Journal Times News Post Magazine Gazette Review Weekly Herald "
-                      "Tribune".split())
-NOT_ENTITY_HEADS = frozenset("""Congress Session Sessions Plenum Conference Forum Games
+Gorges Dam Canal Republic""".split()
+)
+PUB_HEADS = frozenset(
+    "Daily Journal Times News Post Magazine Gazette Review Weekly Herald Tribune".split()
+)
+NOT_ENTITY_HEADS = frozenset(
+    """Congress Session Sessions Plenum Conference Forum Games
 Olympics Expo Summit Festival Day Plan Initiative Campaign Award Awards Prize Medal
 Ceremony Meeting Exhibition Fair Week Year Movement Law Thought Strategy Program Programme
 Project Era Characteristics Rejuvenation Dream Revolution War Edition Speech Report
-Declaration Constitution Charter Resolution Agreement Treaty""".split())
-TITLES = frozenset("""President Premier Chairman Chairwoman Vice General Secretary Minister
+Declaration Constitution Charter Resolution Agreement Treaty""".split()
+)
+TITLES = frozenset(
+    """President Premier Chairman Chairwoman Vice General Secretary Minister
 Director Director-General Secretary-General Governor Mayor Mr Mrs Ms Dr Professor Prof
-Comrade Academician Ambassador Deputy Chief""".split())
-LEADING = TITLES | frozenset("""The A An This That These Those It Its He She They We I You
+Comrade Academician Ambassador Deputy Chief""".split()
+)
+LEADING = TITLES | frozenset(
+    """The A An This That These Those It Its He She They We I You
 Our Their His Her In On At For From With By As And But Or If When While After Before Since
 During Under Over Among Through To According Based Addressing Apart Regardless Also Then
 There Here Meanwhile However Moreover Furthermore Besides Today Yesterday Tomorrow Last
 Next Every Each All Both Many Some Most More Such What Which Who How Why Where Photo Photos
 Source Editor Updated Nav Search Of Monday Tuesday Wednesday Thursday Friday Saturday
 Sunday January February March April May June July August September October November
-December""".split())
-NOT_ACRONYMS = frozenset("""GDP AI CEO CEOs CPI PPI PMI ID IT TV OK COVID SOE SOEs SME SMEs RMB
+December""".split()
+)
+NOT_ACRONYMS = frozenset(
+    """GDP AI CEO CEOs CPI PPI PMI ID IT TV OK COVID SOE SOEs SME SMEs RMB
 USD PM AM VR AR EV EVs NEV NEVs PPE KPI MBA ICT HR QR APP GPS UAV IPO FDI NO II III IV VI
-VII VIII IX XI XII BY OF THE AND PHOTO VIDEO AP""".split())
-HEAD_TYPES = ((PUB_HEADS, "publication"), (ORG_HEADS, "organization"),
-              (PLACE_HEADS, "place"), (NOT_ENTITY_HEADS, "skip"))
+VII VIII IX XI XII BY OF THE AND PHOTO VIDEO AP""".split()
+)
+HEAD_TYPES = (
+    (PUB_HEADS, "publication"),
+    (ORG_HEADS, "organization"),
+    (PLACE_HEADS, "place"),
+    (NOT_ENTITY_HEADS, "skip"),
+)
 CONNECTORS = frozenset({"of", "the", "and", "for", "de"})
 COMMON_ENDINGS = ("ing", "ed", "ly")
-SPEECH = frozenset("""said says told tells added adds noted notes stressed stresses urged
+SPEECH = frozenset(
+    """said says told tells added adds noted notes stressed stresses urged
 pledged called emphasized emphasised explained pointed asked recalled stated remarked
-declared wrote vowed""".split())
-APPOSITION = re.compile(r",\s+(?:a|an|the|who|whose|chairman|chairwoman|president|director|"
-                        r"head|secretary|chief|vice|deputy|general|deputy)\b")
+declared wrote vowed""".split()
+)
+APPOSITION = re.compile(
+    r",\s+(?:a|an|the|who|whose|chairman|chairwoman|president|director|"
+    r"head|secretary|chief|vice|deputy|general|deputy)\b"
+)
 SPEECH_AFTER = re.compile(r"\s+(?:also\s+)?([a-z]+)")
 
 CAP = r"[A-Z][A-Za-z0-9]*(?:[-’'&][A-Za-z0-9]+)*"
-CHUNK = re.compile(rf"(?<![\w’'&-]){CAP}(?:(?: (?:of|the|and|for|de)){{0,2}} {CAP}"
-                   rf"| [A-Z]\.(?= [A-Z]))*(?![\w’'&-])")
+CHUNK = re.compile(
+    rf"(?<![\w’'&-]){CAP}(?:(?: (?:of|the|and|for|de)){{0,2}} {CAP}"
+    rf"| [A-Z]\.(?= [A-Z]))*(?![\w’'&-])"
+)
 ACRONYM = re.compile(r"[A-Z]{2,7}")
 WORD = re.compile(r"\S+")
 NAME_SHAPE = re.compile(r"[A-Z][a-z]+(?:-[a-z]+)?|[A-Z]\.")
@@ -119,12 +169,12 @@ class Gazetteer:
 
     def __init__(self, forms: dict[str, tuple[str, str]]):
         self.forms = forms  # surface form -> (entity_id, entity_type)
-        self.pattern = re.compile(r"(?<![\w’'-])" + trie(forms) + r"(?![\w]|-[A-Z0-9])"
-                                  ) if forms else None
+        self.pattern = (
+            re.compile(r"(?<![\w’'-])" + trie(forms) + r"(?![\w]|-[A-Z0-9])") if forms else None
+        )
 
     @classmethod
-    def from_entities(cls, entities: Iterable[tuple[str, str, str, Sequence[str]]]
-                      ) -> Gazetteer:
+    def from_entities(cls, entities: Iterable[tuple[str, str, str, Sequence[str]]]) -> Gazetteer:
         """(entity_id, canonical name, entity_type, aliases) per entity; a form claimed
         by two entities goes to the first."""
         forms: dict[str, tuple[str, str]] = {}
@@ -147,8 +197,9 @@ class Gazetteer:
         return out
 
 
-def find_names(text: str, gazetteer: Gazetteer, layout: Layout | None = None
-               ) -> list[NameCandidate]:
+def find_names(
+    text: str, gazetteer: Gazetteer, layout: Layout | None = None
+) -> list[NameCandidate]:
     """Every name mention: gazetteer matches, then typed unknown names in the gaps."""
     layout = layout or Layout(text)
     known = gazetteer.find(text)
@@ -184,26 +235,31 @@ def _chunk_names(text: str, s: int, e: int, layout: Layout) -> list[NameCandidat
     for i, (a, b) in enumerate(toks):
         word = text[a:b]
         if word.endswith(("’s", "'s")) and word not in ("People's", "People’s"):
-            out.extend(_piece(text, toks[start:i] + ([(a, b - 2)] if b - 2 > a else []),
-                              layout))
+            out.extend(_piece(text, toks[start:i] + ([(a, b - 2)] if b - 2 > a else []), layout))
             start = i + 1
     out.extend(_piece(text, toks[start:], layout))
     return out
 
 
-def _piece(text: str, toks: list[tuple[int, int]], layout: Layout,
-           titled: bool = False) -> list[NameCandidate]:
+def _piece(
+    text: str, toks: list[tuple[int, int]], layout: Layout, titled: bool = False
+) -> list[NameCandidate]:
     words = [text[a:b] for a, b in toks]
     if len(words) >= 3 and all(w.isupper() for w in words if w not in CONNECTORS):
         return []  # an all-caps credit line: "PHOTO BY XINHUA REPORTER JU PENG"
     for i in range(1, len(words)):  # "Qiu Wen Source", "Xinhua President Fu Hua"
         if words[i] in LEADING:
-            return (_piece(text, toks[:i], layout, titled)
-                    + _piece(text, toks[i:], layout))
-    while words and (words[0] in LEADING or words[0] in CONNECTORS
-                     or not words[0][0].isupper()
-                     or (len(words) > 1 and words[0].endswith(COMMON_ENDINGS)
-                         and layout.at_sentence_start(toks[0][0]))):
+            return _piece(text, toks[:i], layout, titled) + _piece(text, toks[i:], layout)
+    while words and (
+        words[0] in LEADING
+        or words[0] in CONNECTORS
+        or not words[0][0].isupper()
+        or (
+            len(words) > 1
+            and words[0].endswith(COMMON_ENDINGS)
+            and layout.at_sentence_start(toks[0][0])
+        )
+    ):
         titled = titled or words[0] in TITLES  # "President Xi Jinping"
         words, toks = words[1:], toks[1:]
     while words and words[-1] in CONNECTORS:
@@ -212,17 +268,17 @@ def _piece(text: str, toks: list[tuple[int, int]], layout: Layout,
         return []
     if " and " in f" {' '.join(words)} ":  # "Xi Jinping and Li Qiang": two names
         i = words.index("and")
-        if _person_shape(words[i + 1:]) or _person_shape(words[:i]):
-            return _piece(text, toks[:i], layout) + _piece(text, toks[i + 1:], layout)
+        if _person_shape(words[i + 1 :]) or _person_shape(words[:i]):
+            return _piece(text, toks[:i], layout) + _piece(text, toks[i + 1 :], layout)
         for j in range(1, len(words) - 2):  # "the Ministry of … and the Tianjin government"
-            if words[j:j + 2] == ["and", "the"]:
-                return _piece(text, toks[:j], layout) + _piece(text, toks[j + 2:], layout)
+            if words[j : j + 2] == ["and", "the"]:
+                return _piece(text, toks[:j], layout) + _piece(text, toks[j + 2 :], layout)
     s, e = toks[0][0], toks[-1][1]
     kind = _type(words, text, s, e, titled)
     if kind == "skip":
         if "of" in words:  # "National Congress of the All-China Federation …"
             i = words.index("of")
-            return _piece(text, toks[i + 1:], layout)
+            return _piece(text, toks[i + 1 :], layout)
         return _singles(text, toks, words)
     if kind:
         return [NameCandidate(s, e, text[s:e], kind, None)]
@@ -264,8 +320,11 @@ def _acronym(word: str) -> bool:
 
 
 def _person_shape(words: list[str]) -> bool:
-    return (2 <= len(words) <= 3 and words[0] in SURNAMES
-            and all(NAME_SHAPE.fullmatch(w) for w in words[1:]))
+    return (
+        2 <= len(words) <= 3
+        and words[0] in SURNAMES
+        and all(NAME_SHAPE.fullmatch(w) for w in words[1:])
+    )
 
 
 def _type(words: list[str], text: str, s: int, e: int, titled: bool) -> str | None:

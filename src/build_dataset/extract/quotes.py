@@ -36,10 +36,12 @@ from build_dataset.extract.types import NameCandidate, QuoteCandidate
 
 MARK = re.compile(r"[\"“”]")
 WORDS = re.compile(r"[\w’'-]+")
-VERB = (r"(?:said|says|added|adds|noted|notes|stressed|stresses|told|tells|emphasized|"
-        r"emphasised|urged|stated|remarked|explained|declared|recalled|asked|wrote|"
-        r"continued|insisted|observed|warned|acknowledged|commented|concluded|vowed|"
-        r"pledged|pointed\s+out)")
+VERB = (
+    r"(?:said|says|added|adds|noted|notes|stressed|stresses|told|tells|emphasized|"
+    r"emphasised|urged|stated|remarked|explained|declared|recalled|asked|wrote|"
+    r"continued|insisted|observed|warned|acknowledged|commented|concluded|vowed|"
+    r"pledged|pointed\s+out)"
+)
 NAME = r"[A-Z][a-z]+(?:[-’'][A-Za-z]+)?(?: [A-Z][a-z]+(?:-[a-z]+)?){0,2}"
 PRONOUN = r"[Hh]e|[Ss]he"
 AFTER = [
@@ -48,23 +50,28 @@ AFTER = [
     re.compile(rf"[\s,]*(?P<name>{NAME})(?:,[^\"“”\n,]{{1,80}},)?\s+(?:also\s+)?{VERB}\b"),
     re.compile(rf"[\s,]*{VERB}\s+the\s+[a-z]+\b"),  # `said the engineer`: attributed, no name
 ]
-BEFORE = re.compile(rf"(?:\b(?P<pron>{PRONOUN})|(?P<name>{NAME}))\s+(?:also\s+)?{VERB}"
-                    r"(?:\s+(?:that|reporters|journalists|Xinhua|the\s+\w+))?\s*[:,]?\s*$")
+BEFORE = re.compile(
+    rf"(?:\b(?P<pron>{PRONOUN})|(?P<name>{NAME}))\s+(?:also\s+)?{VERB}"
+    r"(?:\s+(?:that|reporters|journalists|Xinhua|the\s+\w+))?\s*[:,]?\s*$"
+)
 IN_SENTENCE = re.compile(rf"(?:\b(?P<pron>{PRONOUN})|(?P<name>{NAME}))\s+(?:also\s+)?{VERB}\b")
 NOT_NAMES = frozenset({"He", "She", "They", "It", "We", "I", "The", "This", "That"})
 MIN_WORDS, LONG_WORDS = 3, 8
 
 
-def find_quotes(text: str, names: list[NameCandidate] | tuple, gazetteer: Gazetteer,
-                layout: Layout | None = None) -> list[QuoteCandidate]:
+def find_quotes(
+    text: str,
+    names: list[NameCandidate] | tuple,
+    gazetteer: Gazetteer,
+    layout: Layout | None = None,
+) -> list[QuoteCandidate]:
     layout = layout or Layout(text)
     spans = quote_spans(text, layout)
-    people = [n for n in names if n.entity_type == "person"
-              and not _inside(n.char_start, spans)]
+    people = [n for n in names if n.entity_type == "person" and not _inside(n.char_start, spans)]
     starts = [n.char_start for n in people]
     out: list[QuoteCandidate] = []
     for s, e in spans:
-        inner = text[s + 1:e - 1]
+        inner = text[s + 1 : e - 1]
         words = WORDS.findall(inner)
         if len(words) < MIN_WORDS:
             continue
@@ -76,23 +83,39 @@ def find_quotes(text: str, names: list[NameCandidate] | tuple, gazetteer: Gazett
         mention = _resolve(speaker, text, s, people, starts, gazetteer) if speaker else None
         if not attributed and out and _same_speaker(text, out[-1], s, layout):
             prev = out[-1]  # `"…," Liu said. "…"`: a second quotation of the same speaker
-            mention = NameCandidate(prev.speaker_char_start, prev.speaker_char_end,
-                                    prev.speaker_name, "person", prev.speaker_entity_id
-                                    ) if prev.speaker_name else None
-        out.append(QuoteCandidate(
-            s, e, text[s:e],
-            mention.text if mention else None,
-            mention.entity_id if mention else None,
-            mention.char_start if mention else None,
-            mention.char_end if mention else None))
+            mention = (
+                NameCandidate(
+                    prev.speaker_char_start,
+                    prev.speaker_char_end,
+                    prev.speaker_name,
+                    "person",
+                    prev.speaker_entity_id,
+                )
+                if prev.speaker_name
+                else None
+            )
+        out.append(
+            QuoteCandidate(
+                s,
+                e,
+                text[s:e],
+                mention.text if mention else None,
+                mention.entity_id if mention else None,
+                mention.char_start if mention else None,
+                mention.char_end if mention else None,
+            )
+        )
     return out
 
 
 def _same_speaker(text: str, prev: QuoteCandidate, start: int, layout: Layout) -> bool:
     """The previous quotation is in the same paragraph, with only its attribution between."""
-    return (layout.paragraph(prev.char_end - 1) == layout.paragraph(start)
-            and '"' not in text[prev.char_end:start] and "“" not in text[prev.char_end:start]
-            and len(text[prev.char_end:start]) <= 150)
+    return (
+        layout.paragraph(prev.char_end - 1) == layout.paragraph(start)
+        and '"' not in text[prev.char_end : start]
+        and "“" not in text[prev.char_end : start]
+        and len(text[prev.char_end : start]) <= 150
+    )
 
 
 def quote_spans(text: str, layout: Layout) -> list[tuple[int, int]]:
@@ -102,7 +125,7 @@ def quote_spans(text: str, layout: Layout) -> list[tuple[int, int]]:
     for ps, pe in layout.paragraphs:
         marks = [m.start() for m in MARK.finditer(text, ps, pe)]
         if open_at is not None:  # an unclosed quotation continues if this one opens
-            if marks and marks[0] == ps and text[ps] in "\"“":
+            if marks and marks[0] == ps and text[ps] in '"“':
                 marks = marks[1:]
             else:
                 open_at = None
@@ -111,7 +134,7 @@ def quote_spans(text: str, layout: Layout) -> list[tuple[int, int]]:
             if open_at is None:
                 if ch == "“" or (ch == '"' and _opens(text, pos, ps)):
                     open_at = pos
-            elif ch in "\"”":
+            elif ch in '"”':
                 spans.append((open_at, pos + 1))
                 open_at = None
     return spans
@@ -152,8 +175,14 @@ def _ref(m: re.Match):
     return None
 
 
-def _resolve(ref, text: str, quote_start: int, people: list[NameCandidate],
-             starts: list[int], gazetteer: Gazetteer) -> NameCandidate | None:
+def _resolve(
+    ref,
+    text: str,
+    quote_start: int,
+    people: list[NameCandidate],
+    starts: list[int],
+    gazetteer: Gazetteer,
+) -> NameCandidate | None:
     kind, s, e = ref
     if kind == "pronoun":
         i = bisect.bisect_left(starts, quote_start) - 1
@@ -164,8 +193,9 @@ def _resolve(ref, text: str, quote_start: int, people: list[NameCandidate],
     else:
         surface = text[s:e]
         known = gazetteer.lookup(surface)
-        mention = NameCandidate(s, e, surface, known[1] if known else "person",
-                                known[0] if known else None)
+        mention = NameCandidate(
+            s, e, surface, known[1] if known else "person", known[0] if known else None
+        )
     return _full_name(mention, people, starts)
 
 
@@ -174,7 +204,7 @@ def _full_name(mention: NameCandidate, people, starts) -> NameCandidate:
     if mention.entity_id is not None or " " in mention.text:
         return mention
     i = bisect.bisect_left(starts, mention.char_start) - 1
-    for n in reversed(people[:i + 1]):
+    for n in reversed(people[: i + 1]):
         parts = n.text.split()
         if len(parts) > 1 and mention.text in (parts[0], parts[-1]):
             return n

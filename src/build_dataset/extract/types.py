@@ -12,8 +12,9 @@ from typing import Literal
 
 Precision = Literal["day", "month", "year"]
 Resolution = Literal["explicit", "relative"]
-Qualifier = Literal["exact", "approximately", "nearly", "more_than", "at_least", "less_than",
-                    "vague"]
+Qualifier = Literal[
+    "exact", "approximately", "nearly", "more_than", "at_least", "less_than", "vague"
+]
 FigureKind = Literal["count", "ordinal", "percent", "duration", "frequency", "amount"]
 EntityType = Literal["person", "organization", "place", "publication"]
 
