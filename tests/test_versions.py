@@ -144,3 +144,14 @@ def test_an_unreleased_section_is_not_the_top_entry(root, tmp_path):
         text[:first] + "\n## [Unreleased]\n\n- pending\n" + text[first:], encoding="utf-8"
     )
     assert _changelog_top(tmp_path) == _changelog_top(root)
+
+
+def test_release_moves_the_readme_recipe_to_the_new_version(root):
+    from build_dataset.release import readme_text
+
+    text = (root / "README.md").read_text(encoding="utf-8")
+    current = build_dataset.__version__
+    moved = readme_text(text, current, "9.9.9")
+    assert f"--release {current}" in text
+    assert f"--release {current}" not in moved and "--release 9.9.9" in moved
+    assert f"@v{current}" not in moved and "acftu-discourse-9.9.9.json" in moved

@@ -142,6 +142,20 @@ def citation_text(text: str, version: str, date: str) -> str:
     return text
 
 
+def readme_text(text: str, old: str, new: str) -> str:
+    """README with the version pinned in its "Validate this dataset in your CI" recipe
+    (install tag, manifest name and `verify --release`) moved from `old` to `new`."""
+    o = re.escape(old)
+    for pattern, repl in (
+        (rf"@v{o}\b", f"@v{new}"),
+        (rf"/v{o}/releases/{o}\.json", f"/v{new}/releases/{new}.json"),
+        (rf"acftu-discourse-{o}\.json", f"acftu-discourse-{new}.json"),
+        (rf"--release {o}\b", f"--release {new}"),
+    ):
+        text = re.sub(pattern, repl, text)
+    return text
+
+
 def changelog_entries(text: str) -> list[tuple[str, str | None]]:
     """(version, date) of every released entry, top first (not `Unreleased`)."""
     return [
@@ -406,6 +420,9 @@ def release(
         cff: citation_text(cff.read_text(encoding="utf-8"), version, date),
         log: changelog_text(log.read_text(encoding="utf-8"), version, date, plan.summary),
     }
+    readme = root / "README.md"
+    if readme.is_file():
+        texts[readme] = readme_text(readme.read_text(encoding="utf-8"), current, version)
     files = publish(tables, root, checks=checked, release=(version, date))
     write_version(root, version, date)
     for path, text in texts.items():
