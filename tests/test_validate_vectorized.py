@@ -218,3 +218,19 @@ def test_span_mismatches_agrees_with_python_slicing(case, layout):
         for aid, start, end, span in rows
     ]
     assert found.to_pylist() == expected
+
+
+def test_a_csv_that_differs_from_its_parquet_twin_is_caught(package, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns(".cache"))
+    csv_path = copy / "data" / "quotes.csv"
+    raw = csv_path.read_bytes()
+    csv_path.write_bytes(raw.replace(b"said", b"sad", 1) if b"said" in raw else raw + b'""\r\n')
+    desc_path = copy / "datapackage.json"
+    desc = json.loads(desc_path.read_text(encoding="utf-8"))
+    res = next(r for r in desc["resources"] if r["name"] == "quotes")
+    res["bytes"], res["hash"] = csv_path.stat().st_size, "sha256:" + sha256_file(csv_path)
+    desc_path.write_text(json.dumps(desc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert _messages(validate_package(copy)) == [
+        ("data/quotes.csv", None, "rows", "CSV and Parquet of quotes hold different rows")
+    ]

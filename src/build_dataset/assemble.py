@@ -45,8 +45,9 @@ def _validate(model: type[Table], rows: list[dict], first: int) -> tuple[list, l
             if row is not None:
                 key = " (" + ", ".join(f"{k}={rows[row].get(k)!r}" for k in model.primary_key) + ")"
                 row += first
-            problems.append(Problem(f"table {model.table_name}", None, col,
-                                    f"row {row}{key}: {err['msg']}"))
+            problems.append(
+                Problem(f"table {model.table_name}", None, col, f"row {row}{key}: {err['msg']}")
+            )
         return [], problems
 
 

@@ -9,6 +9,7 @@ column.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from concurrent.futures import ThreadPoolExecutor
 
@@ -26,8 +27,11 @@ GATHER_BYTES = 8 << 20  # span bytes compared at a time
 def _problem(table: str, rows: list[int], column: str, message: str, total: int) -> list[Problem]:
     out = [Problem(f"data/{table}.csv", r + 2, column, message) for r in rows[:MAX_PER_RULE]]
     if total > MAX_PER_RULE:
-        out.append(Problem(f"data/{table}.csv", None, column,
-                           f"{total - MAX_PER_RULE} more rows: {message}"))
+        out.append(
+            Problem(
+                f"data/{table}.csv", None, column, f"{total - MAX_PER_RULE} more rows: {message}"
+            )
+        )
     return out
 
 
@@ -35,14 +39,20 @@ def _rows(mask: pa.Array) -> list[int]:
     return pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()
 
 
-def check_tables(tables: dict[str, pa.Table]) -> list[Problem]:
-    """Every rule on every table; the tables are checked in threads (Arrow's kernels let
-    go of the GIL), the problems reported in table order."""
+def check_tables(tables: dict[str, pa.Table], threads: int | None = None) -> list[Problem]:
+    """Every rule on every table; the problems reported in table order. The tables are
+    checked in `threads` threads (default: one per core; Arrow's kernels let go of the
+    GIL): faster, but each thread's allocations add to the peak memory."""
     problems: list[Problem] = []
     present = [m for m in BY_NAME.values() if m.table_name in tables]
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        found = dict(zip(present, pool.map(
-            lambda m: _check_table(m, tables[m.table_name], tables), present), strict=True))
+    with ThreadPoolExecutor(max_workers=threads or os.cpu_count() or 1) as pool:
+        found = dict(
+            zip(
+                present,
+                pool.map(lambda m: _check_table(m, tables[m.table_name], tables), present),
+                strict=True,
+            )
+        )
     for model in BY_NAME.values():
         if model in found:
             problems += found[model]
@@ -77,8 +87,14 @@ def _check_table(model: type[Table], table: pa.Table, tables: dict[str, pa.Table
     dup = counts.filter(pc.greater(counts["count_all"], 1))
     for row in dup.slice(0, MAX_PER_RULE).to_pylist():
         values = ", ".join(f"{k}={row[k]!r}" for k in key)
-        problems.append(Problem(f"data/{name}.csv", None, ",".join(key),
-                                f"primary key {values} is not unique ({row['count_all']} rows)"))
+        problems.append(
+            Problem(
+                f"data/{name}.csv",
+                None,
+                ",".join(key),
+                f"primary key {values} is not unique ({row['count_all']} rows)",
+            )
+        )
     # foreign keys
     for local, target, remote in model.foreign_keys:
         (lcol,), (rcol,) = local, remote
@@ -89,11 +105,23 @@ def _check_table(model: type[Table], table: pa.Table, tables: dict[str, pa.Table
         missing = pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, value_set=allowed)))
         rows = _rows(missing)
         for r in rows[:MAX_PER_RULE]:
-            problems.append(Problem(f"data/{name}.csv", r + 2, lcol,
-                                    f"{values[r].as_py()!r} not found in {target}.{rcol}"))
+            problems.append(
+                Problem(
+                    f"data/{name}.csv",
+                    r + 2,
+                    lcol,
+                    f"{values[r].as_py()!r} not found in {target}.{rcol}",
+                )
+            )
         if len(rows) > MAX_PER_RULE:
-            problems.append(Problem(f"data/{name}.csv", None, lcol,
-                                    f"{len(rows) - MAX_PER_RULE} more unresolved references"))
+            problems.append(
+                Problem(
+                    f"data/{name}.csv",
+                    None,
+                    lcol,
+                    f"{len(rows) - MAX_PER_RULE} more unresolved references",
+                )
+            )
     if model.span_text_column and "articles" in tables:
         problems += _check_spans(model, table, tables["articles"])
     return problems
@@ -108,12 +136,13 @@ def _check_spans(model: type[Table], table: pa.Table, articles: pa.Table) -> lis
     problems = _problem(name, rows, "char_end", "char_end before char_start", len(rows))
     lengths = pc.subtract(end, start)
     rows = _rows(pc.not_equal(pc.utf8_length(table.column(column)), lengths))
-    problems += _problem(name, rows, column, "length differs from char_end - char_start",
-                         len(rows))
-    bad = _rows(span_mismatches(articles, table.column("article_id"), start, end,
-                                table.column(column)))
-    problems += _problem(name, bad, column,
-                         "articles.text[char_start:char_end] does not reproduce it", len(bad))
+    problems += _problem(name, rows, column, "length differs from char_end - char_start", len(rows))
+    bad = _rows(
+        span_mismatches(articles, table.column("article_id"), start, end, table.column(column))
+    )
+    problems += _problem(
+        name, bad, column, "articles.text[char_start:char_end] does not reproduce it", len(bad)
+    )
     return problems
 
 
@@ -126,8 +155,10 @@ def span_mismatches(articles: pa.Table, article_id, start, end, span) -> pa.Arra
     """
     article_id, start, end, span = (_array(c) for c in (article_id, start, end, span))
     n_rows = len(span)
-    index = pc.index_in(pc.cast(article_id, pa.string()),
-                        value_set=pc.cast(articles.column("article_id"), pa.string()))
+    index = pc.index_in(
+        pc.cast(article_id, pa.string()),
+        value_set=pc.cast(articles.column("article_id"), pa.string()),
+    )
     known = pc.is_valid(index)
     if articles.num_rows == 0 or n_rows == 0:
         return pc.if_else(known, False, pa.scalar(None, pa.bool_()))
@@ -137,8 +168,9 @@ def span_mismatches(articles: pa.Table, article_id, start, end, span) -> pa.Arra
     # multi-byte characters: extra bytes (1-3) and code point index in the buffer
     lead = _lead_bytes(u8)
     lead_byte = pc.take(u8, lead)
-    extra = pc.add(pc.add(_int(pc.greater_equal(lead_byte, 0xE0)),
-                          _int(pc.greater_equal(lead_byte, 0xF0))), 1)
+    extra = pc.add(
+        pc.add(_int(pc.greater_equal(lead_byte, 0xE0)), _int(pc.greater_equal(lead_byte, 0xF0))), 1
+    )
     lead_cp = pc.subtract(lead, pc.subtract(pc.cumulative_sum(extra), extra))
     # code point index in the buffer of each article's first character
     first = offsets[0].as_py()
@@ -148,22 +180,30 @@ def span_mismatches(articles: pa.Table, article_id, start, end, span) -> pa.Arra
     base_cp = pc.add(pc.subtract(pc.cumulative_sum(cp_len), cp_len), head_cp)
     # rows whose span can be looked up: inside their article, and as long as it says
     start, end = pc.cast(start, pa.int64()), pc.cast(end, pa.int64())
-    ok = pc.and_(pc.and_(pc.greater_equal(start, 0), pc.less_equal(start, end)),
-                 pc.and_(pc.less_equal(end, pc.take(cp_len, index)),
-                         pc.equal(_int(pc.utf8_length(span)), pc.subtract(end, start))))
+    ok = pc.and_(
+        pc.and_(pc.greater_equal(start, 0), pc.less_equal(start, end)),
+        pc.and_(
+            pc.less_equal(end, pc.take(cp_len, index)),
+            pc.equal(_int(pc.utf8_length(span)), pc.subtract(end, start)),
+        ),
+    )
     ok = pc.and_(known, pc.fill_null(ok, False))
     query = pc.if_else(ok, pc.add(pc.take(base_cp, index), start), 0)
     byte_start = pc.add(query, _sum_before(lead_cp, extra, query))
     sizes = pc.if_else(ok, _int(pc.binary_length(span)), 0)
-    ok = pc.and_(ok, pc.less_equal(pc.add(byte_start, sizes),
-                                   pc.take(offsets.slice(1), index)))  # not past the article
+    ok = pc.and_(
+        ok, pc.less_equal(pc.add(byte_start, sizes), pc.take(offsets.slice(1), index))
+    )  # not past the article
     sizes = pc.if_else(ok, sizes, 0)
     # compare with the bytes at those places, a few megabytes of rows at a time
     total = pc.sum(sizes).as_py() or 0
     step = max(1, n_rows * GATHER_BYTES // max(total, 1))
-    same = pa.concat_arrays([
-        _same_bytes(u8, byte_start.slice(i, step), sizes.slice(i, step), span.slice(i, step))
-        for i in range(0, n_rows, step)])
+    same = pa.concat_arrays(
+        [
+            _same_bytes(u8, byte_start.slice(i, step), sizes.slice(i, step), span.slice(i, step))
+            for i in range(0, n_rows, step)
+        ]
+    )
     same = pc.and_(ok, same)
     return pc.if_else(known, pc.invert(same), pa.scalar(None, pa.bool_()))
 
@@ -173,11 +213,15 @@ def _same_bytes(u8: pa.Array, starts: pa.Array, sizes: pa.Array, span: pa.Array)
     bytes are gathered through a list view, then compared as strings of the span's type)."""
     gathered = pc.list_flatten(pa.LargeListViewArray.from_arrays(starts, sizes, u8))
     large = pa.types.is_large_string(span.type)
-    offsets = pc.cast(pc.add(pa.concat_arrays([pa.array([0], pa.int64()),
-                                               pc.cumulative_sum(sizes)]), gathered.offset),
-                      pa.int64() if large else pa.int32())
-    found = pa.Array.from_buffers(span.type, len(span),
-                                  [None, offsets.buffers()[1], gathered.buffers()[1]])
+    offsets = pc.cast(
+        pc.add(
+            pa.concat_arrays([pa.array([0], pa.int64()), pc.cumulative_sum(sizes)]), gathered.offset
+        ),
+        pa.int64() if large else pa.int32(),
+    )
+    found = pa.Array.from_buffers(
+        span.type, len(span), [None, offsets.buffers()[1], gathered.buffers()[1]]
+    )
     as_bytes = pa.large_binary() if large else pa.binary()
     return pc.fill_null(pc.equal(found.view(as_bytes), span.view(as_bytes)), False)
 
@@ -187,8 +231,9 @@ def _utf8_buffers(text: pa.Array) -> tuple[pa.Array, pa.Array]:
     string array, without copying the data."""
     _, offsets_buffer, data = text.buffers()
     width = pa.int64() if pa.types.is_large_string(text.type) else pa.int32()
-    offsets = pa.Array.from_buffers(width, len(text) + 1, [None, offsets_buffer],
-                                    offset=text.offset)
+    offsets = pa.Array.from_buffers(
+        width, len(text) + 1, [None, offsets_buffer], offset=text.offset
+    )
     u8 = pa.Array.from_buffers(pa.uint8(), data.size if data else 0, [None, data])
     return _int(offsets), u8
 
@@ -196,8 +241,10 @@ def _utf8_buffers(text: pa.Array) -> tuple[pa.Array, pa.Array]:
 def _lead_bytes(u8: pa.Array, step: int = 1 << 20) -> pa.Array:
     """Positions of the first bytes of multi-byte characters, a megabyte at a time
     (indices_nonzero sets aside eight bytes per input byte)."""
-    parts = [pc.add(_int(pc.indices_nonzero(pc.greater_equal(u8.slice(pos, step), 0xC0))), pos)
-             for pos in range(0, len(u8), step)]
+    parts = [
+        pc.add(_int(pc.indices_nonzero(pc.greater_equal(u8.slice(pos, step), 0xC0))), pos)
+        for pos in range(0, len(u8), step)
+    ]
     return pa.concat_arrays(parts) if parts else pa.array([], pa.int64())
 
 
@@ -217,18 +264,22 @@ def _sum_before(keys: pa.Array, weights: pa.Array, queries: pa.Array) -> pa.Arra
     searchsorted, by sorting keys and queries together (a key equal to a query sorts
     after it, so it is not counted)."""
     nk, nq = len(keys), len(queries)
-    merged = pa.record_batch({
-        "key": pa.concat_arrays([_int(keys), _int(queries)]),
-        "is_key": pa.concat_arrays([pa.nulls(nk, pa.int8()).fill_null(1),
-                                    pa.nulls(nq, pa.int8()).fill_null(0)]),
-        "weight": pa.concat_arrays([_int(weights), pa.nulls(nq, pa.int64()).fill_null(0)]),
-    })
+    merged = pa.record_batch(
+        {
+            "key": pa.concat_arrays([_int(keys), _int(queries)]),
+            "is_key": pa.concat_arrays(
+                [pa.nulls(nk, pa.int8()).fill_null(1), pa.nulls(nq, pa.int8()).fill_null(0)]
+            ),
+            "weight": pa.concat_arrays([_int(weights), pa.nulls(nq, pa.int64()).fill_null(0)]),
+        }
+    )
     order = pc.sort_indices(merged, sort_keys=[("key", "ascending"), ("is_key", "ascending")])
     running = pc.cumulative_sum(pc.take(merged.column("weight"), order))
     return pc.take(running, pc.sort_indices(order)).slice(nk)  # back in the merged order
 
 
 # ---------------------------------------------------------------- a published package
+
 
 def validate_package(folder) -> list[Problem]:
     """Check a package folder: descriptor, every file's bytes and sha256, the CSV and
@@ -244,13 +295,15 @@ def validate_package(folder) -> list[Problem]:
     except FileNotFoundError:
         return [Problem("datapackage.json", None, "file", f"not found in {folder}")]
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        return [Problem("datapackage.json", getattr(e, "lineno", None), "file",
-                        f"not valid JSON: {e}")]
+        return [
+            Problem("datapackage.json", getattr(e, "lineno", None), "file", f"not valid JSON: {e}")
+        ]
     resources = {r.get("name"): r for r in desc.get("resources", [])}
     tables: dict[str, pa.Table] = {}
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        checked = pool.map(lambda m: _check_resource(folder, m, resources.get(m.table_name)),
-                           BY_NAME.values())
+        checked = pool.map(
+            lambda m: _check_resource(folder, m, resources.get(m.table_name)), BY_NAME.values()
+        )
         for model, (found, table) in zip(BY_NAME.values(), checked, strict=True):
             problems += found
             if table is not None:
@@ -260,12 +313,13 @@ def validate_package(folder) -> list[Problem]:
     return problems
 
 
-def _check_resource(folder, model: type[Table], res: dict | None
-                    ) -> tuple[list[Problem], pa.Table | None]:
+def _check_resource(
+    folder, model: type[Table], res: dict | None
+) -> tuple[list[Problem], pa.Table | None]:
     """The files of one resource: problems, and its table if it can be checked further."""
     import pyarrow.parquet as pq
 
-    from build_dataset.publish import csv_bytes, sha256_file
+    from build_dataset.publish import sha256_file, write_csv
     from build_dataset.schema import arrow_schema, table_schema
 
     name = model.table_name
@@ -273,14 +327,21 @@ def _check_resource(folder, model: type[Table], res: dict | None
         return [Problem("datapackage.json", None, f"resources.{name}", "missing")], None
     problems = []
     if res.get("schema") != table_schema(model):
-        problems.append(Problem("datapackage.json", None, f"resources.{name}.schema",
-                                "differs from the schema the models define"))
+        problems.append(
+            Problem(
+                "datapackage.json",
+                None,
+                f"resources.{name}.schema",
+                "differs from the schema the models define",
+            )
+        )
     ok = True
     for entry in (res, res.get("parquet") or {}):
         rel = entry.get("path")
         if not rel:
-            problems.append(Problem("datapackage.json", None, f"resources.{name}",
-                                    "a file has no path"))
+            problems.append(
+                Problem("datapackage.json", None, f"resources.{name}", "a file has no path")
+            )
             ok = False
             continue
         path = folder / rel
@@ -290,12 +351,16 @@ def _check_resource(folder, model: type[Table], res: dict | None
             continue
         size, digest = path.stat().st_size, "sha256:" + sha256_file(path)
         if entry.get("bytes") != size:
-            problems.append(Problem(rel, None, "bytes",
-                                    f"{size} bytes, the descriptor says {entry.get('bytes')}"))
+            problems.append(
+                Problem(
+                    rel, None, "bytes", f"{size} bytes, the descriptor says {entry.get('bytes')}"
+                )
+            )
             ok = False
         if entry.get("hash") != digest:
-            problems.append(Problem(rel, None, "hash",
-                                    f"{digest}, the descriptor says {entry.get('hash')}"))
+            problems.append(
+                Problem(rel, None, "hash", f"{digest}, the descriptor says {entry.get('hash')}")
+            )
             ok = False
     if not ok:
         return problems, None
@@ -304,9 +369,34 @@ def _check_resource(folder, model: type[Table], res: dict | None
     except Exception as e:  # noqa: BLE001 - any unreadable file is a problem to report
         return [*problems, Problem(res["parquet"]["path"], None, "file", f"unreadable: {e}")], None
     if not table.schema.equals(arrow_schema(model), check_metadata=False):
-        return [*problems, Problem(res["parquet"]["path"], None, "schema",
-                                   "Arrow schema differs from the models'")], None
-    if csv_bytes(table, model) != (folder / res["path"]).read_bytes():
-        problems.append(Problem(res["path"], None, "rows",
-                                f"CSV and Parquet of {name} hold different rows"))
+        return [
+            *problems,
+            Problem(
+                res["parquet"]["path"], None, "schema", "Arrow schema differs from the models'"
+            ),
+        ], None
+    # the CSV file's hash is the descriptor's (checked above): the Parquet table written
+    # as CSV must have it too; streamed into the hash, never held whole
+    regenerated = _Sha256()
+    write_csv(table, model, regenerated)
+    if "sha256:" + regenerated.hash.hexdigest() != res.get("hash"):
+        problems.append(
+            Problem(res["path"], None, "rows", f"CSV and Parquet of {name} hold different rows")
+        )
     return problems, table
+
+
+class _Sha256:
+    """A binary file object that only hashes what is written to it."""
+
+    closed = False
+
+    def __init__(self):
+        self.hash = hashlib.sha256()
+
+    def write(self, data) -> int:
+        self.hash.update(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass

@@ -12,6 +12,8 @@ the same output folder, and whose published files are intact, is skipped.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import hashlib
 import json
 import os
@@ -38,17 +40,40 @@ POOL_THRESHOLD = 400  # below this many articles, extract in-process
 CACHE_FILE = ".cache/build-fingerprint.json"
 
 CANDIDATE_TYPES = {  # Extraction attribute -> Arrow types of its candidate dataclass fields
-    "dates": {"char_start": pa.int64(), "char_end": pa.int64(), "text": pa.string(),
-              "value_start": pa.date32(), "value_end": pa.date32(), "precision": pa.string(),
-              "resolution": pa.string()},
-    "figures": {"char_start": pa.int64(), "char_end": pa.int64(), "value_text": pa.string(),
-                "value": pa.float64(), "qualifier": pa.string(), "kind": pa.string(),
-                "unit": pa.string()},
-    "names": {"char_start": pa.int64(), "char_end": pa.int64(), "text": pa.string(),
-              "entity_type": pa.string(), "entity_id": pa.string()},
-    "quotes": {"char_start": pa.int64(), "char_end": pa.int64(), "text": pa.string(),
-               "speaker_name": pa.string(), "speaker_entity_id": pa.string(),
-               "speaker_char_start": pa.int64(), "speaker_char_end": pa.int64()},
+    "dates": {
+        "char_start": pa.int64(),
+        "char_end": pa.int64(),
+        "text": pa.string(),
+        "value_start": pa.date32(),
+        "value_end": pa.date32(),
+        "precision": pa.string(),
+        "resolution": pa.string(),
+    },
+    "figures": {
+        "char_start": pa.int64(),
+        "char_end": pa.int64(),
+        "value_text": pa.string(),
+        "value": pa.float64(),
+        "qualifier": pa.string(),
+        "kind": pa.string(),
+        "unit": pa.string(),
+    },
+    "names": {
+        "char_start": pa.int64(),
+        "char_end": pa.int64(),
+        "text": pa.string(),
+        "entity_type": pa.string(),
+        "entity_id": pa.string(),
+    },
+    "quotes": {
+        "char_start": pa.int64(),
+        "char_end": pa.int64(),
+        "text": pa.string(),
+        "speaker_name": pa.string(),
+        "speaker_entity_id": pa.string(),
+        "speaker_char_start": pa.int64(),
+        "speaker_char_end": pa.int64(),
+    },
 }
 
 
@@ -61,6 +86,7 @@ class Result:
 
 
 # ---------------------------------------------------------------- extract (pure, batchable)
+
 
 @lru_cache(maxsize=4)
 def _gazetteer(entries_json: str) -> Gazetteer:
@@ -77,10 +103,14 @@ def extract_batch(batch: pa.RecordBatch, gazetteer_json: str) -> dict[str, pa.Re
     gazetteer = _gazetteer(gazetteer_json)
     columns: dict[str, dict[str, list]] = {
         kind: {"article_id": [], **{f: [] for f in types}}
-        for kind, types in CANDIDATE_TYPES.items()}
-    for aid, text, published in zip(batch.column("article_id").to_pylist(),
-                                    batch.column("text").to_pylist(),
-                                    batch.column("published").to_pylist(), strict=True):
+        for kind, types in CANDIDATE_TYPES.items()
+    }
+    for aid, text, published in zip(
+        batch.column("article_id").to_pylist(),
+        batch.column("text").to_pylist(),
+        batch.column("published").to_pylist(),
+        strict=True,
+    ):
         ex = extract(text, published, gazetteer)
         for kind, types in CANDIDATE_TYPES.items():
             cols = columns[kind]
@@ -88,18 +118,29 @@ def extract_batch(batch: pa.RecordBatch, gazetteer_json: str) -> dict[str, pa.Re
                 cols["article_id"].append(aid)
                 for f in types:
                     cols[f].append(getattr(cand, f))
-    return {kind: pa.record_batch(
-        [pa.array(columns[kind]["article_id"], pa.string()),
-         *(pa.array(columns[kind][f], t) for f, t in types.items())],
-        names=["article_id", *types]) for kind, types in CANDIDATE_TYPES.items()}
+    return {
+        kind: pa.record_batch(
+            [
+                pa.array(columns[kind]["article_id"], pa.string()),
+                *(pa.array(columns[kind][f], t) for f, t in types.items()),
+            ],
+            names=["article_id", *types],
+        )
+        for kind, types in CANDIDATE_TYPES.items()
+    }
 
 
 def _article_batches(articles: list[ingest.Article]) -> list[pa.RecordBatch]:
-    return [pa.record_batch({
-        "article_id": pa.array([a.article_id for a in chunk], pa.string()),
-        "text": pa.array([a.text for a in chunk], pa.string()),
-        "published": pa.array([a.published for a in chunk], pa.date32()),
-    }) for chunk in (articles[i:i + BATCH_SIZE] for i in range(0, len(articles), BATCH_SIZE))]
+    return [
+        pa.record_batch(
+            {
+                "article_id": pa.array([a.article_id for a in chunk], pa.string()),
+                "text": pa.array([a.text for a in chunk], pa.string()),
+                "published": pa.array([a.published for a in chunk], pa.date32()),
+            }
+        )
+        for chunk in (articles[i : i + BATCH_SIZE] for i in range(0, len(articles), BATCH_SIZE))
+    ]
 
 
 class Candidates:
@@ -118,8 +159,9 @@ class Candidates:
         return sum(rb.num_rows for rb in self.batches)
 
 
-def extract_all(articles: list[ingest.Article], gazetteer_entries: list,
-                progress=None) -> dict[str, Candidates]:
+def extract_all(
+    articles: list[ingest.Article], gazetteer_entries: list, progress=None
+) -> dict[str, Candidates]:
     """Candidates of every article, grouped by kind, iterable as rows in article order."""
     gjson = json.dumps(gazetteer_entries, ensure_ascii=False, sort_keys=True)
     batches = _article_batches(articles)
@@ -147,20 +189,51 @@ def extract_all(articles: list[ingest.Article], gazetteer_entries: list,
 
 # ---------------------------------------------------------------- assemble
 
+
 def article_rows(articles: list[ingest.Article]) -> dict[str, Iterator[dict]]:
     """Rows of the articles and paragraphs tables, made as they are consumed."""
-    arts = ({
-        "article_id": a.article_id, "title": a.title, "outlet": a.outlet,
-        "author": a.author, "published": a.published, "url": a.url, "genre": a.genre,
-        "language": a.language, "editor": a.editor, "source_file": a.source_file,
-        "source_sha256": a.source_sha256, "text": a.text, "word_count": a.word_count,
-        "paragraph_count": len(a.paragraphs)} for a in articles)
-    paras = ({
-        "article_id": a.article_id, "paragraph_no": n, "kind": p.kind, "text": p.text,
-        "char_start": p.char_start, "char_end": p.char_end,
-        "repeat_count": p.repeat_count, "source_line": p.source_line}
-        for a in articles for n, p in enumerate(a.paragraphs, 1))
+    arts = (
+        {
+            "article_id": a.article_id,
+            "title": a.title,
+            "outlet": a.outlet,
+            "author": a.author,
+            "published": a.published,
+            "url": a.url,
+            "genre": a.genre,
+            "language": a.language,
+            "editor": a.editor,
+            "source_file": a.source_file,
+            "source_sha256": a.source_sha256,
+            "text": a.text,
+            "word_count": a.word_count,
+            "paragraph_count": len(a.paragraphs),
+        }
+        for a in articles
+    )
+    paras = (
+        {
+            "article_id": a.article_id,
+            "paragraph_no": n,
+            "kind": p.kind,
+            "text": p.text,
+            "char_start": p.char_start,
+            "char_end": p.char_end,
+            "repeat_count": p.repeat_count,
+            "source_line": p.source_line,
+        }
+        for a in articles
+        for n, p in enumerate(a.paragraphs, 1)
+    )
     return {"articles": arts, "paragraphs": paras}
+
+
+def release_memory() -> None:
+    """Hand the heap memory freed by Python objects back to the system (glibc's
+    malloc_trim; elsewhere nothing), so that the Arrow tables made next do not add to it:
+    the build's peak then follows the tables, not every stage's leftovers."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 class ArticleText:
@@ -177,8 +250,9 @@ class ArticleText:
         return self._texts[self._row].as_py()
 
 
-def make_tables(sources: Path, annotations: Path | None,
-                progress=None) -> tuple[dict[str, pa.Table], list]:
+def make_tables(
+    sources: Path, annotations: Path | None, progress=None
+) -> tuple[dict[str, pa.Table], list]:
     """Run every stage up to `check`; raise BuildFailed with all problems of a stage."""
     from build_dataset import curate, ingest
     from build_dataset.assemble import table_from_rows
@@ -200,11 +274,16 @@ def make_tables(sources: Path, annotations: Path | None,
     built: dict[str, pa.Table] = {}
     deferred = None
     try:
-        built = {name: table_from_rows(BY_NAME[name], rows)
-                 for name, rows in article_rows(articles).items()}
+        built = {
+            name: table_from_rows(BY_NAME[name], rows)
+            for name, rows in article_rows(articles).items()
+        }
         texts = built["articles"].column("text")
-        articles = [ArticleText(aid, texts, i)
-                    for i, aid in enumerate(built["articles"].column("article_id").to_pylist())]
+        articles = [
+            ArticleText(aid, texts, i)
+            for i, aid in enumerate(built["articles"].column("article_id").to_pylist())
+        ]
+        release_memory()
     except BuildFailed as e:
         deferred = e
     rows, audit = curate.curate(articles, candidates, ann, problems, skipped)
@@ -216,13 +295,16 @@ def make_tables(sources: Path, annotations: Path | None,
         if name not in built:
             built[name] = table_from_rows(model, rows.pop(name, []))
     tables = {name: built[name] for name in BY_NAME}
-    found = check_tables(tables)
+    release_memory()
+    found = check_tables(tables, threads=1)  # the build's peak memory: one table at a time
     if found:
         raise BuildFailed(found)
+    release_memory()
     return tables, audit
 
 
 # ---------------------------------------------------------------- build (with skip cache)
+
 
 def fingerprint(sources: Path, annotations: Path | None) -> str:
     """Hash of everything a build reads: the builder's code, the sources, the annotations."""
@@ -242,12 +324,13 @@ def _intact(out: Path, recorded: dict) -> bool:
 
     files = recorded.get("files", {})
     return bool(files) and all(
-        (out / rel).is_file() and sha256_file(out / rel) == digest
-        for rel, digest in files.items())
+        (out / rel).is_file() and sha256_file(out / rel) == digest for rel, digest in files.items()
+    )
 
 
-def build(sources: Path, out: Path, annotations: Path | None, progress=None,
-          use_cache: bool = True) -> Result:
+def build(
+    sources: Path, out: Path, annotations: Path | None, progress=None, use_cache: bool = True
+) -> Result:
     from build_dataset.publish import publish, sha256_file, tidy
 
     tidy(out)  # a build killed earlier: finish its swap, remove its staging folder
@@ -265,8 +348,11 @@ def build(sources: Path, out: Path, annotations: Path | None, progress=None,
     def write_stamp(files: list[str]) -> None:  # under publish's lock: no other build's files
         if key:
             stamp.parent.mkdir(parents=True, exist_ok=True)
-            record = {"fingerprint": key, "audit": audit,
-                      "files": {rel: sha256_file(out / rel) for rel in files}}
+            record = {
+                "fingerprint": key,
+                "audit": audit,
+                "files": {rel: sha256_file(out / rel) for rel in files},
+            }
             stamp.write_text(json.dumps(record, default=str), encoding="utf-8")
 
     files = publish(tables, out, done=write_stamp)

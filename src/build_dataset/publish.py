@@ -108,6 +108,14 @@ def sha256_file(path: Path) -> str:
 def csv_bytes(table: pa.Table, model) -> bytes:
     """The CSV form of a table: Arrow's writer (RFC 4180, CRLF, strings quoted, empty cell
     for missing); list columns are written as JSON arrays."""
+    buf = io.BytesIO()
+    write_csv(table, model, buf)
+    return buf.getvalue()
+
+
+def write_csv(table: pa.Table, model, path) -> None:
+    """Write the CSV form of a table (see `csv_bytes`) to a path or a binary file object,
+    streamed: the whole CSV never stands in memory."""
     for c in columns(model):
         if c.kind == "list":
             values = [
@@ -116,13 +124,8 @@ def csv_bytes(table: pa.Table, model) -> bytes:
             ]
             i = table.column_names.index(c.name)
             table = table.set_column(i, c.name, pa.array(values, pa.string()))
-    buf = io.BytesIO()
-    pacsv.write_csv(table, buf, pacsv.WriteOptions(eol="\r\n", quoting_style="needed"))
-    return buf.getvalue()
-
-
-def write_csv(table: pa.Table, model, path: Path) -> None:
-    path.write_bytes(csv_bytes(table, model))
+    sink = str(path) if isinstance(path, Path) else path
+    pacsv.write_csv(table, sink, pacsv.WriteOptions(eol="\r\n", quoting_style="needed"))
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:
