@@ -1,6 +1,6 @@
 """Recall of the extractor on hand-labelled news articles it was not developed on.
 
-tests/fixtures/unseen/ holds fourteen articles (001-014) and labels.json, written and labelled
+tests/fixtures/unseen/ holds nineteen articles (001-019) and labels.json, written and labelled
 by hand before the extractor was first run on them (conventions and history in its
 README.md). A figure is
 found when a candidate has the label's exact span, value, qualifier and kind; a date when
