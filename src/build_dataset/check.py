@@ -45,11 +45,12 @@ def check_tables(tables: dict[str, pa.Table], threads: int | None = None) -> lis
     GIL): faster, but each thread's allocations add to the peak memory."""
     problems: list[Problem] = []
     present = [m for m in BY_NAME.values() if m.table_name in tables]
+    texts = ArticleTexts(tables["articles"]) if "articles" in tables else None
     with ThreadPoolExecutor(max_workers=threads or os.cpu_count() or 1) as pool:
         found = dict(
             zip(
                 present,
-                pool.map(lambda m: _check_table(m, tables[m.table_name], tables), present),
+                pool.map(lambda m: _check_table(m, tables[m.table_name], tables, texts), present),
                 strict=True,
             )
         )
@@ -61,7 +62,12 @@ def check_tables(tables: dict[str, pa.Table], threads: int | None = None) -> lis
     return problems
 
 
-def _check_table(model: type[Table], table: pa.Table, tables: dict[str, pa.Table]) -> list[Problem]:
+def _check_table(
+    model: type[Table],
+    table: pa.Table,
+    tables: dict[str, pa.Table],
+    texts: ArticleTexts | None = None,
+) -> list[Problem]:
     name = model.table_name
     problems: list[Problem] = []
     cols = columns(model)
@@ -123,11 +129,11 @@ def _check_table(model: type[Table], table: pa.Table, tables: dict[str, pa.Table
                 )
             )
     if model.span_text_column and "articles" in tables:
-        problems += _check_spans(model, table, tables["articles"])
+        problems += _check_spans(model, table, texts or ArticleTexts(tables["articles"]))
     return problems
 
 
-def _check_spans(model: type[Table], table: pa.Table, articles: pa.Table) -> list[Problem]:
+def _check_spans(model: type[Table], table: pa.Table, articles: ArticleTexts) -> list[Problem]:
     """[char_start, char_end) of `articles.text` must equal the span column, for every row
     whose article exists (rows of unknown articles are the foreign-key rule's)."""
     name, column = model.table_name, model.span_text_column
@@ -146,38 +152,53 @@ def _check_spans(model: type[Table], table: pa.Table, articles: pa.Table) -> lis
     return problems
 
 
-def span_mismatches(articles: pa.Table, article_id, start, end, span) -> pa.Array:
+class ArticleTexts:
+    """The texts of the articles table laid out for span lookups, computed once for all
+    the tables that point into them: the UTF-8 buffer, each text's byte offset, and where
+    code points and bytes part (the positions of the few multi-byte characters)."""
+
+    def __init__(self, articles: pa.Table):
+        self.num_rows = articles.num_rows
+        self.ids = pc.cast(articles.column("article_id"), pa.string())
+        text = _array(articles.column("text"))
+        self.offsets, self.u8 = _utf8_buffers(text)  # byte position of each text in u8
+        if self.num_rows == 0:
+            return
+        # multi-byte characters: extra bytes (1-3) and code point index in the buffer
+        lead = _lead_bytes(self.u8)
+        lead_byte = pc.take(self.u8, lead)
+        self.extra = pc.add(
+            pc.add(
+                _int(pc.greater_equal(lead_byte, 0xE0)), _int(pc.greater_equal(lead_byte, 0xF0))
+            ),
+            1,
+        )
+        self.lead_cp = pc.subtract(lead, pc.subtract(pc.cumulative_sum(self.extra), self.extra))
+        # code point index in the buffer of each article's first character
+        first = self.offsets[0].as_py()
+        continuation = pc.equal(pc.bit_wise_and(self.u8.slice(0, first), 0xC0), 0x80)
+        head_cp = first - (pc.sum(continuation).as_py() or 0)
+        self.cp_len = _int(pc.utf8_length(text))
+        self.base_cp = pc.add(pc.subtract(pc.cumulative_sum(self.cp_len), self.cp_len), head_cp)
+
+
+def span_mismatches(articles, article_id, start, end, span) -> pa.Array:
     """True where `articles.text[start:end]` (code points) is not `span`, null where the
-    article is unknown. Vectorised over the UTF-8 bytes of the texts: code points become
-    byte offsets through the positions of the few multi-byte characters (a merge by sort),
-    and the bytes of every span are gathered at once through a list view over the texts.
-    Besides the tables, it holds about one copy of the span column's bytes.
+    article is unknown; `articles` is the articles table or its ArticleTexts. Vectorised
+    over the UTF-8 bytes of the texts: code points become byte offsets through the
+    positions of the few multi-byte characters (a merge by sort), and the bytes of every
+    span are gathered at once through a list view over the texts. Besides the tables, it
+    holds about one copy of the span column's bytes.
     """
+    texts = articles if isinstance(articles, ArticleTexts) else ArticleTexts(articles)
     article_id, start, end, span = (_array(c) for c in (article_id, start, end, span))
     n_rows = len(span)
-    index = pc.index_in(
-        pc.cast(article_id, pa.string()),
-        value_set=pc.cast(articles.column("article_id"), pa.string()),
-    )
+    index = pc.index_in(pc.cast(article_id, pa.string()), value_set=texts.ids)
     known = pc.is_valid(index)
-    if articles.num_rows == 0 or n_rows == 0:
+    if texts.num_rows == 0 or n_rows == 0:
         return pc.if_else(known, False, pa.scalar(None, pa.bool_()))
     index = pc.fill_null(index, 0)
-    text = _array(articles.column("text"))
-    offsets, u8 = _utf8_buffers(text)  # offsets: byte position of each text in u8
-    # multi-byte characters: extra bytes (1-3) and code point index in the buffer
-    lead = _lead_bytes(u8)
-    lead_byte = pc.take(u8, lead)
-    extra = pc.add(
-        pc.add(_int(pc.greater_equal(lead_byte, 0xE0)), _int(pc.greater_equal(lead_byte, 0xF0))), 1
-    )
-    lead_cp = pc.subtract(lead, pc.subtract(pc.cumulative_sum(extra), extra))
-    # code point index in the buffer of each article's first character
-    first = offsets[0].as_py()
-    continuation = pc.equal(pc.bit_wise_and(u8.slice(0, first), 0xC0), 0x80)
-    head_cp = first - (pc.sum(continuation).as_py() or 0)
-    cp_len = _int(pc.utf8_length(text))
-    base_cp = pc.add(pc.subtract(pc.cumulative_sum(cp_len), cp_len), head_cp)
+    offsets, u8, cp_len = texts.offsets, texts.u8, texts.cp_len
     # rows whose span can be looked up: inside their article, and as long as it says
     start, end = pc.cast(start, pa.int64()), pc.cast(end, pa.int64())
     ok = pc.and_(
@@ -188,8 +209,8 @@ def span_mismatches(articles: pa.Table, article_id, start, end, span) -> pa.Arra
         ),
     )
     ok = pc.and_(known, pc.fill_null(ok, False))
-    query = pc.if_else(ok, pc.add(pc.take(base_cp, index), start), 0)
-    byte_start = pc.add(query, _sum_before(lead_cp, extra, query))
+    query = pc.if_else(ok, pc.add(pc.take(texts.base_cp, index), start), 0)
+    byte_start = pc.add(query, _sum_before(texts.lead_cp, texts.extra, query))
     sizes = pc.if_else(ok, _int(pc.binary_length(span)), 0)
     ok = pc.and_(
         ok, pc.less_equal(pc.add(byte_start, sizes), pc.take(offsets.slice(1), index))
