@@ -149,3 +149,20 @@ def test_rows_are_sorted_by_primary_key(root):
         keys = [tuple(r[k] for k in model.primary_key) for r in rows]
         assert keys == sorted(keys), name
         assert len(set(keys)) == len(keys), name
+
+
+def test_a_build_skipped_as_up_to_date_still_reports_the_uncurated_count(root, tmp_path):
+    """The skip cache keeps the number of uncurated candidates (not the whole audit, which
+    can be large), and the second build prints the same number as the first."""
+    cmd = [sys.executable, "-m", "build_dataset", "build", "--sources", str(root / "sources")]
+    cmd += ["--out", str(tmp_path / "out"), "--annotations", str(tmp_path / "none")]
+    (tmp_path / "none").mkdir()
+    first = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    second = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    counts = [
+        [ln for ln in p.stderr.splitlines() if "automatic candidates not yet curated" in ln]
+        for p in (first, second)
+    ]
+    assert counts[0] and counts[0] == counts[1]
+    assert int(counts[0][0].split()[0]) > 0
+    assert "up to date" in second.stderr and "up to date" not in first.stderr

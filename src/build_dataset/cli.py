@@ -68,9 +68,9 @@ def cmd_build(args) -> int:
     else:
         counts = ", ".join(f"{n} {t.num_rows}" for n, t in result.tables.items())
         print(f"built {out}: {counts}", file=sys.stderr)
-    if result.audit:
+    if result.uncurated:
         print(
-            f"{len(result.audit)} automatic candidates not yet curated (see `build-dataset audit`)",
+            f"{result.uncurated} automatic candidates not yet curated (see `build-dataset audit`)",
             file=sys.stderr,
         )
     return 0

@@ -60,7 +60,7 @@ class _Rows:
         return self.table.slice(range(self.table.num_rows)[i], 1).to_pylist()[0]
 
     def __iter__(self):
-        for batch in self.table.to_batches(max_chunksize=10_000):
+        for batch in self.table.to_batches(max_chunksize=1_000):
             yield from batch.to_pylist()
 
 
@@ -545,7 +545,7 @@ def timeline_svg(rows: Rows) -> str:
             "No events have been curated in this version yet (tables events and "
             "event_sources); until then, each row is an article."
         )
-        arts = sorted(rows["articles"], key=lambda a: (a["published"], a["article_id"]))
+        arts = sorted(map(_lean, rows["articles"]), key=lambda a: (a["published"], a["article_id"]))
     if not arts and not events:
         return _svg(title, 56, [f'<text x="10" y="44" class="sub">{escape(note)}</text>'])
     outlets = sorted({_outlet(a) for a in arts})
@@ -569,12 +569,17 @@ def timeline_svg(rows: Rows) -> str:
     return _svg(title, bottom + 14, body)
 
 
+def _lean(article: dict) -> dict:
+    """An article row without its text, for what is kept of every article at once."""
+    return {k: v for k, v in article.items() if k != "text"}
+
+
 def _outlet(article: dict) -> str:
     return article["outlet"] or "(not stated)"
 
 
 def _event_sources(rows: Rows) -> dict[str, list[dict]]:
-    arts = {a["article_id"]: a for a in rows["articles"]}
+    arts = {a["article_id"]: _lean(a) for a in rows["articles"]}
     by: dict[str, list[dict]] = {}
     for s in rows["event_sources"]:
         art = arts.get(s["article_id"])

@@ -79,10 +79,14 @@ CANDIDATE_TYPES = {  # Extraction attribute -> Arrow types of its candidate data
 
 @dataclass
 class Result:
+    """A build: its tables (None when skipped as up to date), the audit (the automatic
+    candidates no annotation covers; empty when skipped) and how many there are."""
+
     tables: dict[str, pa.Table] | None
     audit: list[dict]
     files: list[str]
     skipped: bool = False
+    uncurated: int = 0
 
 
 # ---------------------------------------------------------------- extract (pure, batchable)
@@ -342,7 +346,7 @@ def build(
         except (OSError, ValueError):
             recorded = {}
         if recorded.get("fingerprint") == key and _intact(out, recorded):
-            return Result(None, recorded.get("audit", []), sorted(recorded["files"]), True)
+            return Result(None, [], sorted(recorded["files"]), True, recorded.get("uncurated", 0))
     tables, audit = make_tables(sources, annotations, progress)
 
     def write_stamp(files: list[str]) -> None:  # under publish's lock: no other build's files
@@ -350,10 +354,10 @@ def build(
             stamp.parent.mkdir(parents=True, exist_ok=True)
             record = {
                 "fingerprint": key,
-                "audit": audit,
+                "uncurated": len(audit),  # the count only: the audit itself can be large
                 "files": {rel: sha256_file(out / rel) for rel in files},
             }
             stamp.write_text(json.dumps(record, default=str), encoding="utf-8")
 
     files = publish(tables, out, done=write_stamp)
-    return Result(tables, audit, files)
+    return Result(tables, audit, files, uncurated=len(audit))
