@@ -40,9 +40,19 @@ format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix $(LINTED)
 	$(VENV)/bin/ruff format $(LINTED)
 
-bench: $(VENV)/.dev-installed
+## make bench: the extractor comparison, then the build benchmark (docs/benchmarks.md);
+## validate is timed in .venv-runtime, the runtime dependencies only, as users' CI has them
+RUNTIME := .venv-runtime
+$(RUNTIME)/.installed: requirements.lock pyproject.toml src/build_dataset/__init__.py
+	$(PYTHON) -m venv $(RUNTIME)
+	$(RUNTIME)/bin/python -m pip --disable-pip-version-check -q install -r requirements.lock
+	$(RUNTIME)/bin/python -m pip --disable-pip-version-check -q install --no-deps .
+	@touch $@
+
+bench: $(VENV)/.dev-installed $(RUNTIME)/.installed
 	$(PIP) install -r bench/requirements.txt
 	$(PY) bench/compare_extractors.py
+	$(PY) bench/benchmark.py --validate-python $(RUNTIME)/bin/python
 
 clean-venv:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(RUNTIME)
