@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
+import build_dataset
 from build_dataset.assemble import table_from_rows
 from build_dataset.check import validate_package
 from build_dataset.cli import main
@@ -20,7 +21,13 @@ from build_dataset.diff import diff_packages, schema_changes
 from build_dataset.models import BY_NAME, Figure
 from build_dataset.pipeline import build
 from build_dataset.publish import sha256_file, write_csv, write_parquet
-from build_dataset.release import bump_level, bumped, changelog_text, citation_text
+from build_dataset.release import (
+    bump_level,
+    bumped,
+    changelog_text,
+    citation_text,
+    write_version,
+)
 from tests.test_versions import dates, versions
 
 DATE = "2027-01-02"
@@ -36,15 +43,36 @@ def package(rebuilt, tmp_path):
     return out
 
 
+PROJECT_CHANGELOG = """# Changelog
+
+## [Unreleased]
+
+### Added
+- Curated figures.
+
+## [0.1.0] - 2026-11-22
+
+- Seeds.
+"""
+
+
 @pytest.fixture
 def project(root, tmp_path):
-    """A project root for `release --root`: the sources, the files holding the version.
-    No annotations, so that removing a source cannot break a curated reference."""
+    """A project root for `release --root`: the sources, the files holding the version,
+    set to 0.1.0 of 2026-11-22 with no release made yet, whatever the repository's own
+    version is now. No annotations, so that removing a source cannot break a curated
+    reference."""
     proj = tmp_path / "project"
     shutil.copytree(root / "sources", proj / "sources")
-    for rel in ("CITATION.cff", "CHANGELOG.md", "src/build_dataset/__init__.py"):
+    for rel in ("CITATION.cff", "src/build_dataset/__init__.py"):
         (proj / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(root / rel, proj / rel)
+    write_version(proj, "0.1.0", "2026-11-22")
+    cff = proj / "CITATION.cff"
+    cff.write_text(
+        citation_text(cff.read_text(encoding="utf-8"), "0.1.0", "2026-11-22"), encoding="utf-8"
+    )
+    (proj / "CHANGELOG.md").write_text(PROJECT_CHANGELOG, encoding="utf-8")
     return proj
 
 
@@ -337,7 +365,11 @@ def git_blob(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-def test_first_release_writes_the_manifest_and_every_version_field(project, capsys):
+def test_first_release_writes_the_manifest_and_every_version_field(project, capsys, monkeypatch):
+    # the running builder still says the version it was installed with, as it does when
+    # a release is made: what the release writes must name the new one all the same
+    monkeypatch.setattr(build_dataset, "__version__", "0.1.0")
+    monkeypatch.setattr(build_dataset, "__release_date__", "2026-11-22")
     code, _, err = run(capsys, "release", "1.0.0", "--root", project, "--date", DATE)
     assert code == 0, err
     assert set(versions(project).values()) == {"1.0.0"}
@@ -360,6 +392,8 @@ def test_first_release_writes_the_manifest_and_every_version_field(project, caps
             "git_blob": git_blob(data),
         }, rel
     assert validate_package(project) == []
+    for doc in ("dataset-card.md", "data-dictionary.md", "timeline.svg"):  # the new version
+        assert "acftu-discourse 1.0.0" in (project / "docs" / doc).read_text(encoding="utf-8")
 
     log = (project / "CHANGELOG.md").read_text(encoding="utf-8")
     entry = log.split("## [1.0.0] - 2027-01-02\n")[1].split("\n## [0.1.0]")[0]

@@ -35,13 +35,22 @@ EXAMPLE_WIDTH = 120  # characters of an example value shown in the dictionary
 Rows = dict[str, list[dict]]
 
 
-def render(tables: dict[str, pa.Table]) -> dict[str, bytes]:
-    """Every generated document: relative path -> bytes."""
+Release = tuple[str, str]  # (version, release date)
+
+
+def current_release() -> Release:
+    """The version and release date of the installed builder."""
+    return build_dataset.__version__, build_dataset.__release_date__
+
+
+def render(tables: dict[str, pa.Table], release: Release | None = None) -> dict[str, bytes]:
+    """Every generated document: relative path -> bytes. `release`: the version and date
+    the documents name (default: the builder's; a release passes the one it makes)."""
     rows = {m.table_name: _Rows(tables[m.table_name]) for m in TABLES}
     return {
-        DICTIONARY: data_dictionary(rows).encode("utf-8"),
-        CARD: dataset_card(rows).encode("utf-8"),
-        TIMELINE: timeline_svg(rows).encode("utf-8"),
+        DICTIONARY: data_dictionary(rows, release).encode("utf-8"),
+        CARD: dataset_card(rows, release).encode("utf-8"),
+        TIMELINE: timeline_svg(rows, release).encode("utf-8"),
     }
 
 
@@ -64,10 +73,10 @@ class _Rows:
             yield from batch.to_pylist()
 
 
-def write(tables: dict[str, pa.Table], folder: Path) -> list[str]:
+def write(tables: dict[str, pa.Table], folder: Path, release: Release | None = None) -> list[str]:
     """Write the documents under `folder` (creating docs/); return their relative paths."""
     (folder / "docs").mkdir(parents=True, exist_ok=True)
-    out = render(tables)
+    out = render(tables, release)
     for rel, content in out.items():
         (folder / rel).write_bytes(content)
     return list(out)
@@ -191,14 +200,15 @@ def _table_section(model, rows: list[dict]) -> list[str]:
     return out + [""]
 
 
-def data_dictionary(rows: Rows) -> str:
+def data_dictionary(rows: Rows, release: Release | None = None) -> str:
+    version, _ = release or current_release()
     used = {c.kind for m in TABLES for c in columns(m)}
     out = [
         "# Data dictionary",
         "",
         GENERATED,
         "",
-        f"acftu-discourse {build_dataset.__version__}. Every table is published twice, as "
+        f"acftu-discourse {version}. Every table is published twice, as "
         "`data/<table>.parquet` and `data/<table>.csv`, and described field by field in "
         "`datapackage.json`. Offsets `[char_start, char_end)` count Unicode code points "
         "into `articles.text`. The dataset card (`dataset-card.md`) says how the records "
@@ -301,13 +311,13 @@ def _statuses(rows: Rows) -> list[str]:
     return out
 
 
-def citation() -> tuple[str, str]:
+def citation(release: Release | None = None) -> tuple[str, str]:
     """The APA and BibTeX citation of this version, formatted like `build-dataset cite`
     (but from the package's own metadata, so that any build folder gets it)."""
     from build_dataset.publish import PACKAGE
     from build_dataset.release import format_citation
 
-    version, date = build_dataset.__version__, build_dataset.__release_date__
+    version, date = release or current_release()
     meta = {
         "title": PACKAGE["title"],
         "authors": [c["title"] for c in PACKAGE["contributors"]],
@@ -321,13 +331,13 @@ def citation() -> tuple[str, str]:
     return format_citation(meta, "apa"), format_citation(meta, "bibtex")
 
 
-def dataset_card(rows: Rows) -> str:
+def dataset_card(rows: Rows, release: Release | None = None) -> str:
     from build_dataset.publish import PACKAGE
 
-    version, date = build_dataset.__version__, build_dataset.__release_date__
+    version, date = release or current_release()
     arts = rows["articles"]
     outlets = sorted({a["outlet"] for a in arts if a["outlet"]})
-    text, bibtex = citation()
+    text, bibtex = citation((version, date))
     licence = PACKAGE["licenses"][0]
     out = [
         f"# Dataset card: acftu-discourse {version}",
@@ -526,10 +536,10 @@ def _svg(title: str, height: float, body: list[str]) -> str:
     return "\n".join([*head, *body, "</svg>"]) + "\n"
 
 
-def timeline_svg(rows: Rows) -> str:
+def timeline_svg(rows: Rows, release: Release | None = None) -> str:
     """One row per event (by date), with a mark per source article at its publication date.
     Without events, one row per article, so the picture still shows the corpus in time."""
-    version = build_dataset.__version__
+    version, _ = release or current_release()
     events = sorted(rows["events"], key=lambda e: (e["date_start"], e["date_end"], e["event_id"]))
     sources = _event_sources(rows)
     if events:

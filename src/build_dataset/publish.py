@@ -201,7 +201,7 @@ def stage_package(
     files.append("datapackage.json")
     from build_dataset import docs  # data dictionary, dataset card, timeline (docs/)
 
-    files += docs.write(tables, stage)
+    files += docs.write(tables, stage, release)
     return files
 
 
