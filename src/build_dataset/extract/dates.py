@@ -274,10 +274,13 @@ ALTERNATIVES = [
     ),
 ]
 RANGES = {"rmd", "rdm", "rmo", "ryr"}
-# every date starts a word with a capital, a digit or one of these: a cheap first test
+# every date starts a word with a digit, a month or weekday name (its first three letters
+# here), or one of these words in any case: a cheap first test, which most words fail
 START = (
-    r"\b(?=[A-Z0-9]|(?:from|between|this|last|next|coming|yesterday|tomorrow|first"
-    r"|second|third|fourth)\b)"
+    r"\b(?=[0-9]|"
+    + "|".join(sorted({m[:3] for m in MONTH_NAMES} | {w[:3].title() for w in WEEKDAYS}))
+    + r"|(?i:from|between|this|last|next|coming|yesterday|tomorrow|first|second|third"
+    r"|fourth)\b)"
 )
 PATTERN = re.compile(START + "(?:" + "|".join(f"(?P<{k}>{p})" for k, p in ALTERNATIVES) + ")")
 SINGLES = re.compile(

@@ -300,7 +300,25 @@ ALTERNATIVES = [
     ("half", rf"(?<![\w-]){_qual('half')}[Hh]alf\b(?!-)"),
     ("ordw", rf"\b(?:(?:{_words(TENS)})-)?(?:{_words(ORDINALS)})\b(?!-)"),
 ]
-START = r"(?<![A-Za-z0-9])(?=[A-Za-z0-9$¥€£])"  # figures start a word: a cheap first test
+# The words a figure can begin with, in any alternative above: a qualifier's first word,
+# a number, ordinal or vague word, and the words that open the other alternatives. Most
+# word starts fail this one trie at once, before the alternatives are tried one by one
+# (a superset is harmless; a word missing here would lose figures: keep it in step).
+FIRST_WORDS = sorted(
+    {q.split()[0] for q in QUALIFIERS}
+    | set(ONES)
+    | set(TEENS)
+    | set(TENS)
+    | set(VAGUE)
+    | set(ORDINALS)
+    | {"a", "half", "once", "twice", "thrice", "every", "each", "double", "triple", "treble"}
+    | {"quadruple", "no", "nos", "article", "chapter", "section", "clause", "item"}
+    | {"document", "volume"}
+)
+START = (  # figures start a word: a cheap first test
+    r"(?<![A-Za-z0-9])"
+    rf"(?=[0-9$¥€£]|(?:{_words(FIRST_WORDS)}|US|HK|RMB)(?![A-Za-z]))"
+)
 PATTERN = re.compile(START + "(?:" + "|".join(f"(?P<{k}>{p})" for k, p in ALTERNATIVES) + ")")
 
 TIME_AFTER = re.compile(
