@@ -31,24 +31,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from build_dataset.extract.dates import MONTH_NAMES
+
 ROOT = Path(__file__).resolve().parents[1]
 COLUMNS = ("file", "published", "title", "outlet", "author", "genre", "language", "sha256")
 MAX_WEEKS_BACK = 15 * 52
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+MONTHS = MONTH_NAMES  # January ... December
 ABBR = {m[:3]: i for i, m in enumerate(MONTHS, 1)}
 # People named in the seeds (Xi Jinping stays: most articles are about him).
 SEED_PEOPLE = (
