@@ -56,22 +56,41 @@ def table_from_rows(model: type[Table], rows: Iterable[dict]) -> pa.Table:
     records at a time; rows given by an iterator are made a chunk at a time), turn each
     chunk into Arrow arrays, then sort the whole table by primary key in Arrow (a stable
     sort, like Python's, in the same order: strings by code point, their UTF-8 order)."""
-    schema = arrow_schema(model)
-    cols = columns(model)
-    batches, problems = [], []
-    rows, first = iter(rows), 0
+    builder = TableBuilder(model)
+    rows = iter(rows)
     while chunk := list(islice(rows, CHUNK)):  # an iterator of rows is never held whole
-        records, found = _validate(model, chunk, first)
-        problems += found
-        first += len(chunk)
-        if not problems:
-            batches.append(_batch(records, cols, schema))
-    if problems:
-        raise BuildFailed(problems)
-    table = pa.Table.from_batches(batches or [_batch([], cols, schema)], schema=schema)
-    if table.num_rows > 1:
-        table = table.sort_by([(k, "ascending") for k in model.primary_key])
-    return table.combine_chunks()
+        builder.add(chunk)
+    return builder.finish()
+
+
+class TableBuilder:
+    """A table made from rows given a few at a time (`add`), as `table_from_rows` makes
+    it from all of them: the rows of each call are validated and become Arrow batches at
+    once, and problems name each row by its index in the whole table."""
+
+    def __init__(self, model: type[Table]):
+        self.model, self.schema, self.cols = model, arrow_schema(model), columns(model)
+        self.batches: list[pa.RecordBatch] = []
+        self.problems: list[Problem] = []
+        self.rows = 0
+
+    def add(self, rows: list[dict]) -> None:
+        for i in range(0, len(rows), CHUNK):
+            chunk = rows[i : i + CHUNK]
+            records, found = _validate(self.model, chunk, self.rows)
+            self.problems += found
+            self.rows += len(chunk)
+            if not self.problems:
+                self.batches.append(_batch(records, self.cols, self.schema))
+
+    def finish(self) -> pa.Table:
+        if self.problems:
+            raise BuildFailed(self.problems)
+        empty = [_batch([], self.cols, self.schema)]
+        table = pa.Table.from_batches(self.batches or empty, schema=self.schema)
+        if table.num_rows > 1:
+            table = table.sort_by([(k, "ascending") for k in self.model.primary_key])
+        return table.combine_chunks()
 
 
 def _batch(records: list[Table], cols, schema: pa.Schema) -> pa.RecordBatch:

@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from build_dataset.errors import Problems
@@ -84,13 +84,12 @@ class Paragraph:
 
 @dataclass
 class Source:
-    """One manifest row, with the raw file read and its header parsed."""
+    """One manifest row; `sha256`: that of its file, once `plan` has read it."""
 
     file: str
     line: int  # line of sources.csv
     meta: dict[str, str]
-    raw: bytes = b""
-    header: dict[str, str] = field(default_factory=dict)
+    sha256: str = ""
 
 
 @dataclass
@@ -366,21 +365,29 @@ def assemble_text(paragraphs: list[Paragraph]) -> str:
 
 def ingest(sources_dir: Path, problems: Problems) -> list[Article]:
     """Read and clean every source; problems are collected, not raised."""
-    articles = []
+    articles = [read_source(src, sources_dir, problems) for src in plan(sources_dir, problems)]
+    return [a for a in articles if a is not None]
+
+
+def plan(sources_dir: Path, problems: Problems) -> list[Source]:
+    """The sources to read, in article order: every manifest row whose file exists, has
+    the sha256 the manifest recorded, and is not the same bytes as an earlier row. Their
+    bytes are not kept (`read_source` reads each again), so that the sources of a large
+    corpus can be handed to worker processes without their texts."""
     manifest = _display(sources_dir / MANIFEST)
     shipped: dict[str, Source] = {}  # sha256 -> first source with those bytes
+    out = []
     for src in read_manifest(sources_dir, problems):
         path = sources_dir / src.file
-        name = _display(path)
         try:
-            src.raw = path.read_bytes()
+            raw = path.read_bytes()
         except FileNotFoundError:
             problems.add(manifest, src.line, "file", f"{src.file!r} does not exist")
             continue
         except OSError as e:
-            problems.add(name, None, "file", f"cannot read: {e.strerror}")
+            problems.add(_display(path), None, "file", f"cannot read: {e.strerror}")
             continue
-        sha = hashlib.sha256(src.raw).hexdigest()
+        sha = hashlib.sha256(raw).hexdigest()
         if src.meta.get("sha256") and src.meta["sha256"] != sha:
             problems.add(
                 manifest,
@@ -399,34 +406,46 @@ def ingest(sources_dir: Path, problems: Problems) -> list[Article]:
                 f"{first.file} (line {first.line}): a source listed twice",
             )
             continue
-        text = decode(src.raw, name, problems)
-        if text is None:
-            continue
-        paragraphs, header = parse(text)
-        if not paragraphs:
-            problems.add(name, None, "text", "no text left once site chrome is removed")
-            continue
-        meta = _merge(src, header, manifest, problems)
-        if meta is None:
-            continue
-        articles.append(
-            Article(
-                article_id=src.file.removesuffix(".txt"),
-                title=meta["title"],
-                outlet=meta.get("outlet") or None,
-                author=meta.get("author") or None,
-                published=dt.date.fromisoformat(meta["published"]),
-                url=meta.get("url") or None,
-                genre=meta.get("genre") or "news",
-                language=meta.get("language") or "en",
-                editor=header.get("editor"),
-                source_file=f"sources/{src.file}",
-                source_sha256=sha,
-                text=assemble_text(paragraphs),
-                paragraphs=paragraphs,
-            )
-        )
-    return sorted(articles, key=lambda a: a.article_id)
+        src.sha256 = sha
+        out.append(src)
+    return sorted(out, key=lambda src: src.file.removesuffix(".txt"))
+
+
+def read_source(src: Source, sources_dir: Path, problems: Problems) -> Article | None:
+    """One planned source as an article: decoded, cleaned, split and classified, its
+    metadata merged from the manifest and the text's own header."""
+    path = sources_dir / src.file
+    name = _display(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        problems.add(name, None, "file", f"cannot read: {e.strerror}")
+        return None
+    text = decode(raw, name, problems)
+    if text is None:
+        return None
+    paragraphs, header = parse(text)
+    if not paragraphs:
+        problems.add(name, None, "text", "no text left once site chrome is removed")
+        return None
+    meta = _merge(src, header, _display(sources_dir / MANIFEST), problems)
+    if meta is None:
+        return None
+    return Article(
+        article_id=src.file.removesuffix(".txt"),
+        title=meta["title"],
+        outlet=meta.get("outlet") or None,
+        author=meta.get("author") or None,
+        published=dt.date.fromisoformat(meta["published"]),
+        url=meta.get("url") or None,
+        genre=meta.get("genre") or "news",
+        language=meta.get("language") or "en",
+        editor=header.get("editor"),
+        source_file=f"sources/{src.file}",
+        source_sha256=src.sha256,
+        text=assemble_text(paragraphs),
+        paragraphs=paragraphs,
+    )
 
 
 def _merge(

@@ -134,17 +134,28 @@ def extract_batch(batch: pa.RecordBatch, gazetteer_json: str) -> dict[str, pa.Re
     }
 
 
-def _article_batches(articles: list[ingest.Article]) -> list[pa.RecordBatch]:
-    return [
-        pa.record_batch(
-            {
-                "article_id": pa.array([a.article_id for a in chunk], pa.string()),
-                "text": pa.array([a.text for a in chunk], pa.string()),
-                "published": pa.array([a.published for a in chunk], pa.date32()),
-            }
-        )
-        for chunk in (articles[i : i + BATCH_SIZE] for i in range(0, len(articles), BATCH_SIZE))
-    ]
+def article_batch(articles: list[ingest.Article]) -> pa.RecordBatch:
+    """What extraction reads of articles: id, text and publication date."""
+    return pa.record_batch(
+        {
+            "article_id": pa.array([a.article_id for a in articles], pa.string()),
+            "text": pa.array([a.text for a in articles], pa.string()),
+            "published": pa.array([a.published for a in articles], pa.date32()),
+        }
+    )
+
+
+def ingest_and_extract(
+    sources: list[ingest.Source], sources_dir: str, gazetteer_json: str
+) -> tuple[list[ingest.Article], dict[str, pa.RecordBatch], list]:
+    """One batch of planned sources read and cleaned (ingest), then its candidates
+    (`extract_batch`); with the problems found. For a large corpus, in a worker."""
+    from build_dataset import ingest
+
+    problems = Problems()
+    read = (ingest.read_source(src, Path(sources_dir), problems) for src in sources)
+    articles = [a for a in read if a is not None]
+    return articles, extract_batch(article_batch(articles), gazetteer_json), problems.items
 
 
 class Candidates:
@@ -163,32 +174,37 @@ class Candidates:
         return sum(rb.num_rows for rb in self.batches)
 
 
-def extract_all(
-    articles: list[ingest.Article], gazetteer_entries: list, progress=None
-) -> dict[str, Candidates]:
-    """Candidates of every article, grouped by kind, iterable as rows in article order."""
+def read_sources(
+    sources_dir: Path,
+    sources: list[ingest.Source],
+    gazetteer_entries: list,
+    problems: Problems,
+    progress=None,
+):
+    """Ingest and extraction of the planned `sources`, BATCH_SIZE at a time, in a process
+    pool from POOL_THRESHOLD sources on: yields each batch's articles and candidates, in
+    article order, as the batches are done (the main process never holds every article
+    at once); the batches' problems go to `problems`."""
     gjson = json.dumps(gazetteer_entries, ensure_ascii=False, sort_keys=True)
-    batches = _article_batches(articles)
+    batches = [sources[i : i + BATCH_SIZE] for i in range(0, len(sources), BATCH_SIZE)]
     workers = min(os.cpu_count() or 1, len(batches))
-    out = {kind: Candidates() for kind in CANDIDATE_TYPES}
+    args = ([str(sources_dir)] * len(batches), [gjson] * len(batches))
     done = 0
 
-    def collect(result):
+    def collect(results):
         nonlocal done
-        for kind, rb in result.items():
-            out[kind].batches.append(rb)
-        done += 1
-        if progress:
-            progress(min(done * BATCH_SIZE, len(articles)), len(articles))
+        for articles, candidates, found in results:
+            problems.items += found
+            done += 1
+            if progress:
+                progress(min(done * BATCH_SIZE, len(sources)), len(sources))
+            yield articles, candidates
 
-    if len(articles) >= POOL_THRESHOLD and workers > 1:
+    if len(sources) >= POOL_THRESHOLD and workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for result in pool.map(extract_batch, batches, [gjson] * len(batches)):
-                collect(result)
+            yield from collect(pool.map(ingest_and_extract, batches, *args))
     else:
-        for b in batches:
-            collect(extract_batch(b, gjson))
-    return out
+        yield from collect(map(ingest_and_extract, batches, *args))
 
 
 # ---------------------------------------------------------------- assemble
@@ -259,37 +275,46 @@ def make_tables(
 ) -> tuple[dict[str, pa.Table], list]:
     """Run every stage up to `check`; raise BuildFailed with all problems of a stage."""
     from build_dataset import curate, ingest
-    from build_dataset.assemble import table_from_rows
+    from build_dataset.assemble import TableBuilder, table_from_rows
     from build_dataset.check import check_tables
     from build_dataset.models import BY_NAME
 
     problems = Problems()
-    articles = ingest.ingest(sources, problems)
+    planned = ingest.plan(sources, problems)
     ann = curate.load(annotations, problems, display=ingest._display)
-    if problems and not articles:
+    # The articles and paragraphs tables are made as the batches come back from ingest
+    # and extraction, so that no more than a batch of articles stands as Python objects;
+    # their problems, if any, are reported after curation's, as they would be in table
+    # order.
+    builders = {name: TableBuilder(BY_NAME[name]) for name in ("articles", "paragraphs")}
+    candidates = {kind: Candidates() for kind in CANDIDATE_TYPES}
+    ids: list[str] = []
+    entries = curate.gazetteer_entries(ann)
+    for batch, found in read_sources(sources, planned, entries, problems, progress):
+        for name, rows in article_rows(batch).items():
+            builders[name].add(list(rows))
+        for kind, rb in found.items():
+            candidates[kind].batches.append(rb)
+        ids += [a.article_id for a in batch]
+    if problems and not ids:
         problems.raise_if_any()  # no source read: nothing to check the annotations against
     # Sources and annotation files with problems are left out and the rest still checked
     # (without echoing references to what was left out): one run reports all of them.
-    skipped = {p.stem for p in sources.glob("*.txt")} - {a.article_id for a in articles}
-    candidates = extract_all(articles, curate.gazetteer_entries(ann), progress)
-    # The articles and paragraphs tables first, so that the Article objects (the texts,
-    # twice) are let go before curation makes its rows; their problems, if any, are
-    # reported after curation's, as they would be in table order.
+    skipped = {p.stem for p in sources.glob("*.txt")} - set(ids)
     built: dict[str, pa.Table] = {}
     deferred = None
     try:
-        built = {
-            name: table_from_rows(BY_NAME[name], rows)
-            for name, rows in article_rows(articles).items()
-        }
+        built = {name: builder.finish() for name, builder in builders.items()}
         texts = built["articles"].column("text")
         articles = [
             ArticleText(aid, texts, i)
             for i, aid in enumerate(built["articles"].column("article_id").to_pylist())
         ]
-        release_memory()
-    except BuildFailed as e:
+    except BuildFailed as e:  # curation still runs, on the texts read again
         deferred = e
+        articles = ingest.ingest(sources, Problems())
+    del builders
+    release_memory()
     rows, audit = curate.curate(articles, candidates, ann, problems, skipped)
     problems.raise_if_any()
     if deferred:
