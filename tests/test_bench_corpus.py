@@ -98,3 +98,23 @@ def test_the_corpus_builds_and_validates(corpus, tmp_path):
     built = result.tables["articles"].select(["article_id", "published"]).to_pylist()
     assert {a["article_id"]: a["published"].isoformat() for a in built} == published
     assert validate_package(tmp_path / "out") == []
+
+
+def test_the_process_pool_gives_the_tables_of_one_process(tmp_path, monkeypatch):
+    """From POOL_THRESHOLD sources on, ingest and extraction run in worker processes,
+    batch by batch, and the curated tables are made one by one: the same tables, row for
+    row, as everything in this process."""
+    from build_dataset import pipeline
+
+    src, n = tmp_path / "corpus", pipeline.POOL_THRESHOLD
+    make_corpus.make_corpus(n, src)
+    empty = tmp_path / "none"
+    empty.mkdir()
+    pooled, audit = pipeline.make_tables(src, empty)
+    monkeypatch.setattr(pipeline, "POOL_THRESHOLD", 10**9)
+    single, single_audit = pipeline.make_tables(src, empty)
+    assert pooled.keys() == single.keys()
+    for name in pooled:
+        assert pooled[name].equals(single[name]), name
+    assert pooled["articles"].num_rows == n
+    assert audit == single_audit and len(audit) > pooled["articles"].num_rows

@@ -35,3 +35,15 @@ def test_a_figure_the_extractor_missed_needs_its_reading(sources_copy):
     body = f"  - article: {ARTICLE}\n    evidence: President\n    measure: noise\n"
     problems = _fails_with(sources_copy, "figures.yaml", body)
     assert any("give value, qualifier and kind" in p for p in problems), problems
+
+
+def test_the_audit_reads_as_sorted_dicts_and_compares_as_a_list():
+    from build_dataset.curate import Audit, LazyRows
+
+    audit = Audit([("b", 3, "figures", "3"), ("a", 9, "mentions", "X"), ("a", 2, "quotes", "q")])
+    assert len(audit) == 3 and audit != [] and Audit([]) == []
+    assert [(a["article"], a["start"]) for a in audit] == [("a", 2), ("a", 9), ("b", 3)]
+    assert audit[0] == {"table": "quotes", "article": "a", "evidence": "q", "start": 2}
+    assert audit[1:] == list(audit)[1:]
+    rows = LazyRows([(1, "x"), (2, "y")], lambda t: {"n": t[0], "s": t[1]})
+    assert len(rows) == 2 and list(rows) == [{"n": 1, "s": "x"}, {"n": 2, "s": "y"}]

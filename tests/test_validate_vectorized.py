@@ -234,3 +234,14 @@ def test_a_csv_that_differs_from_its_parquet_twin_is_caught(package, tmp_path):
     assert _messages(validate_package(copy)) == [
         ("data/quotes.csv", None, "rows", "CSV and Parquet of quotes hold different rows")
     ]
+
+
+def test_empty_spans_and_no_bytes_at_all_compare_equal():
+    from build_dataset.check import _same_bytes
+
+    u8 = pa.array(list(b"abc"), pa.uint8())
+    starts, sizes = pa.array([0, 2], pa.int64()), pa.array([0, 0], pa.int64())
+    assert _same_bytes(u8, starts, sizes, pa.array(["", ""])).to_pylist() == [True, True]
+    sizes = pa.array([2, 1], pa.int64())
+    assert _same_bytes(u8, starts, sizes, pa.array(["ab", "c"])).to_pylist() == [True, True]
+    assert _same_bytes(u8, starts, sizes, pa.array(["ab", "x"])).to_pylist() == [True, False]

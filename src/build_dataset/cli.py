@@ -82,7 +82,7 @@ def cmd_audit(args) -> int:
     sources, annotations = _sources(args)
     _, audit = make_tables(sources, annotations)
     if args.format == "json":
-        print(json.dumps(audit, indent=2, ensure_ascii=False))
+        print(json.dumps(list(audit), indent=2, ensure_ascii=False))
     else:
         for a in audit:
             print(f"{a['article']}\t{a['table']}\t{a['start']}\t{a['evidence']!r}")

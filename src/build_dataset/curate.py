@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
@@ -419,7 +420,7 @@ class Merger:
         self.entities: dict[str, dict] = {}
         self.curated_entities: set[str] = set()
         self.events: set[str] = set()
-        self.audit: list[dict] = []
+        self.audit: list[tuple] = []  # (article, start, table, evidence): see Audit
 
     # -- helpers
     def _bad(self, fname: str, path: tuple, message: str) -> None:
@@ -609,14 +610,7 @@ class Merger:
             if hit:
                 self._apply_figure(row, *hit)
             else:
-                self.audit.append(
-                    {
-                        "table": "figures",
-                        "article": aid,
-                        "evidence": f["value_text"],
-                        "start": f["char_start"],
-                    }
-                )
+                self.audit.append((aid, f["char_start"], "figures", f["value_text"]))
             rows.append(row)
         for (aid, s, e), (i, a) in anns.items():  # figures the extractor missed
             if a.dismissed:
@@ -704,14 +698,7 @@ class Merger:
                         )
                     row.update(status="curated", note=a.note)
             else:
-                self.audit.append(
-                    {
-                        "table": "date_mentions",
-                        "article": aid,
-                        "evidence": d["text"],
-                        "start": d["char_start"],
-                    }
-                )
+                self.audit.append((aid, d["char_start"], "date_mentions", d["text"]))
             rows.append(row)
         for (aid, s, e), (i, a) in anns.items():
             if a.dismissed:
@@ -795,14 +782,7 @@ class Merger:
             )
         for r in rows:
             if r["status"] == "auto":
-                self.audit.append(
-                    {
-                        "table": "quotes",
-                        "article": r["article_id"],
-                        "evidence": r["text"],
-                        "start": r["char_start"],
-                    }
-                )
+                self.audit.append((r["article_id"], r["char_start"], "quotes", r["text"]))
         return rows
 
     def mention_rows(self) -> list[dict]:
@@ -814,7 +794,7 @@ class Merger:
             if a.entity:
                 self._entity_ref("names.yaml", ("names", i, "entity"), a.entity)
             names[(a.article, a.text)] = (i, a)
-        rows = []
+        rows: list[tuple] = []  # made into dicts as they are read: see LazyRows
         for n in self.candidates["names"]:
             aid = n["article_id"]
             eid, status = n["entity_id"], "curated"
@@ -827,27 +807,10 @@ class Merger:
                     eid = hit[1].entity
                 else:
                     eid, status = self._auto_entity(n["text"], n["entity_type"]), "auto"
-                    self.audit.append(
-                        {
-                            "table": "mentions",
-                            "article": aid,
-                            "evidence": n["text"],
-                            "start": n["char_start"],
-                        }
-                    )
+                    self.audit.append((aid, n["char_start"], "mentions", n["text"]))
             if eid not in self.entities:
                 continue
-            rows.append(
-                {
-                    "mention_id": _span_id(aid, n["char_start"], n["char_end"]),
-                    "entity_id": eid,
-                    "article_id": aid,
-                    "char_start": n["char_start"],
-                    "char_end": n["char_end"],
-                    "text": n["text"],
-                    "status": status,
-                }
-            )
+            rows.append((aid, n["char_start"], n["char_end"], eid, n["text"], status))
         for i, a in self.ann.items("names.yaml", "names"):
             if i not in used and not self.skipped:
                 self._bad(
@@ -855,19 +818,81 @@ class Merger:
                     ("names", i, "text"),
                     f"{a.text!r} matches no unresolved name the extractor found",
                 )
-        return rows
+        return LazyRows(rows, _mention_row)
 
 
-def curate(articles, candidates, ann: Annotations, problems: Problems, skipped=frozenset()):
-    """Return (rows per table name, audit list) for every table curation feeds.
-    `skipped`: ids of articles left out because their source has problems; annotations
-    pointing at them are not reported again."""
+def curate(
+    articles, candidates, ann: Annotations, problems: Problems, skipped=frozenset(), emit=None
+) -> tuple[dict, Audit]:
+    """Return (rows per table name, audit) for every table curation feeds. `skipped`: ids
+    of articles left out because their source has problems; annotations pointing at them
+    are not reported again. `emit(name, rows)`, if given, takes each table's rows as soon
+    as they are complete (entities last), instead of their being returned: the caller can
+    make each table and let its rows go before the next table's are made."""
+    out: dict = {}
+    emit = emit or out.__setitem__
     m = Merger(articles, candidates, ann, problems, skipped)
     m.entity_rows()
-    rows = m.event_rows()
-    rows["figures"] = m.figure_rows()
-    rows["date_mentions"] = m.date_rows()
-    rows["quotes"] = m.quote_rows()
-    rows["mentions"] = m.mention_rows()
-    rows["entities"] = list(m.entities.values())
-    return rows, sorted(m.audit, key=lambda a: (a["article"], a["start"], a["table"]))
+    for name, rows in m.event_rows().items():
+        emit(name, rows)
+    emit("figures", m.figure_rows())
+    emit("date_mentions", m.date_rows())
+    emit("quotes", m.quote_rows())
+    emit("mentions", m.mention_rows())
+    emit("entities", list(m.entities.values()))  # last: quotes and mentions add to it
+    return out, Audit(m.audit)
+
+
+def _mention_row(t: tuple) -> dict:
+    aid, start, end, eid, text, status = t
+    return {
+        "mention_id": _span_id(aid, start, end),
+        "entity_id": eid,
+        "article_id": aid,
+        "char_start": start,
+        "char_end": end,
+        "text": text,
+        "status": status,
+    }
+
+
+class LazyRows:
+    """Rows kept as tuples and made into dicts one at a time as they are read: the
+    mentions of a large corpus are most of its rows, and a dict per row would hold
+    several times their memory until the table is made."""
+
+    def __init__(self, items: list[tuple], make):
+        self.items, self.make = items, make
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self):
+        return map(self.make, self.items)
+
+
+def _audit_entry(e: tuple) -> dict:
+    article, start, table, evidence = e
+    return {"table": table, "article": article, "evidence": evidence, "start": start}
+
+
+class Audit(Sequence):
+    """The automatic candidates no annotation covers or dismisses, in article and
+    position order, each read as a dict {table, article, evidence, start}; kept as
+    tuples, as a corpus without annotations has one per candidate."""
+
+    def __init__(self, entries: list[tuple]):  # (article, start, table, evidence)
+        self.entries = sorted(entries, key=lambda e: e[:3])
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [_audit_entry(e) for e in self.entries[i]]
+        return _audit_entry(self.entries[i])
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None

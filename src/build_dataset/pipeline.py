@@ -315,14 +315,23 @@ def make_tables(
         articles = ingest.ingest(sources, Problems())
     del builders
     release_memory()
-    rows, audit = curate.curate(articles, candidates, ann, problems, skipped)
+    # each curated table is made as soon as curation has its rows, which then go: the
+    # rows of one table, not of all, stand as Python objects at a time
+    unmade: list = []
+
+    def make(name: str, rows) -> None:
+        try:
+            built[name] = table_from_rows(BY_NAME[name], rows)
+        except BuildFailed as e:  # reported after curation's problems, as before
+            unmade.extend(e.problems)
+
+    _, audit = curate.curate(articles, candidates, ann, problems, skipped, emit=make)
     problems.raise_if_any()
     if deferred:
         raise deferred
-    del articles, candidates  # the rows hold what the other tables need
-    for name, model in BY_NAME.items():  # each table's rows are let go once it is made
-        if name not in built:
-            built[name] = table_from_rows(model, rows.pop(name, []))
+    if unmade:
+        raise BuildFailed(unmade)
+    del articles, candidates
     tables = {name: built[name] for name in BY_NAME}
     release_memory()
     found = check_tables(tables, threads=1)  # the build's peak memory: one table at a time
