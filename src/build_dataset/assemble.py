@@ -4,39 +4,50 @@
 table's model (unknown or missing columns, wrong types and enum values are errors), sorted
 by primary key and turned into Arrow arrays of the derived schema. Enums become
 dictionary arrays whose dictionary is the whole vocabulary, in its documented order.
+
+A table can also be made from parts (`make_part`, in extraction workers, batch by batch:
+the same validation and conversion, with the problems kept unformatted), gathered by a
+`TableBuilder` that numbers each problem's row within the whole table.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from itertools import islice
+from operator import attrgetter
 
 import pyarrow as pa
 from pydantic import TypeAdapter, ValidationError
 
 from build_dataset.errors import BuildFailed, Problem
-from build_dataset.models import TABLES, Table
+from build_dataset.models import BY_NAME, TABLES, Table
 from build_dataset.schema import ENUM_INDEX, arrow_schema, columns
 
 _ADAPTERS: dict[type[Table], TypeAdapter] = {}
+_SHAPES: dict[type[Table], tuple] = {}  # model -> (columns, Arrow schema), derived once
 CHUNK = 20_000  # rows validated and converted at a time
+
+# A part of a table: its rows as one Arrow batch (None when some row is invalid), how
+# many rows it has, and the problems of its rows: (row in the part, column, the row's
+# primary key as text, message).
+Part = tuple[pa.RecordBatch | None, int, list[tuple[int | None, str, str, str]]]
 
 
 def validate_rows(model: type[Table], rows: list[dict], first: int = 0) -> list[Table]:
     """Validate `rows` against the model; `first` is the index of rows[0] in its table,
     for the messages."""
-    records, problems = _validate(model, rows, first)
-    if problems:
-        raise BuildFailed(problems)
+    records, errors = _validate(model, rows)
+    if errors:
+        raise BuildFailed([_problem(model, first, *e) for e in errors])
     return records
 
 
-def _validate(model: type[Table], rows: list[dict], first: int) -> tuple[list, list[Problem]]:
-    adapter = _ADAPTERS.setdefault(model, TypeAdapter(list[model]))
+def _validate(model: type[Table], rows: list[dict]) -> tuple[list, list[tuple]]:
+    adapter = _ADAPTERS.get(model) or _ADAPTERS.setdefault(model, TypeAdapter(list[model]))
     try:
         return adapter.validate_python(rows), []
     except ValidationError as e:
-        problems = []
+        errors = []
         for err in e.errors():
             loc = err["loc"]
             row = loc[0] if loc and isinstance(loc[0], int) else None
@@ -44,11 +55,28 @@ def _validate(model: type[Table], rows: list[dict], first: int) -> tuple[list, l
             key = ""
             if row is not None:
                 key = " (" + ", ".join(f"{k}={rows[row].get(k)!r}" for k in model.primary_key) + ")"
-                row += first
-            problems.append(
-                Problem(f"table {model.table_name}", None, col, f"row {row}{key}: {err['msg']}")
-            )
-        return [], problems
+            errors.append((row, col, key, err["msg"]))
+        return [], errors
+
+
+def _problem(model: type[Table], first: int, row, col: str, key: str, msg: str) -> Problem:
+    where = None if row is None else row + first
+    return Problem(f"table {model.table_name}", None, col, f"row {where}{key}: {msg}")
+
+
+def make_part(table: str, rows: list[dict]) -> Part:
+    """The rows of one table, validated and turned into one Arrow batch (see `Part`)."""
+    model = BY_NAME[table]
+    records, errors = _validate(model, rows)
+    if errors:
+        return None, len(rows), errors
+    return _batch(records, *_shape(model)), len(rows), []
+
+
+def _shape(model: type[Table]) -> tuple:
+    if model not in _SHAPES:
+        _SHAPES[model] = (columns(model), arrow_schema(model))
+    return _SHAPES[model]
 
 
 def table_from_rows(model: type[Table], rows: Iterable[dict]) -> pa.Table:
@@ -64,39 +92,49 @@ def table_from_rows(model: type[Table], rows: Iterable[dict]) -> pa.Table:
 
 
 class TableBuilder:
-    """A table made from rows given a few at a time (`add`), as `table_from_rows` makes
-    it from all of them: the rows of each call are validated and become Arrow batches at
-    once, and problems name each row by its index in the whole table."""
+    """A table made from rows given a few at a time (`add`), or from parts made elsewhere
+    (`add_part`), as `table_from_rows` makes it from all of them: problems name each row
+    by its index in the whole table."""
 
     def __init__(self, model: type[Table]):
-        self.model, self.schema, self.cols = model, arrow_schema(model), columns(model)
+        self.model = model
         self.batches: list[pa.RecordBatch] = []
         self.problems: list[Problem] = []
         self.rows = 0
 
     def add(self, rows: list[dict]) -> None:
         for i in range(0, len(rows), CHUNK):
-            chunk = rows[i : i + CHUNK]
-            records, found = _validate(self.model, chunk, self.rows)
-            self.problems += found
-            self.rows += len(chunk)
-            if not self.problems:
-                self.batches.append(_batch(records, self.cols, self.schema))
+            self.add_part(make_part(self.model.table_name, rows[i : i + CHUNK]))
+
+    def add_part(self, part: Part) -> None:
+        batch, n, errors = part
+        self.problems += [_problem(self.model, self.rows, *e) for e in errors]
+        self.rows += n
+        if not self.problems and batch is not None and batch.num_rows:
+            self.batches.append(batch)
 
     def finish(self) -> pa.Table:
         if self.problems:
             raise BuildFailed(self.problems)
-        empty = [_batch([], self.cols, self.schema)]
-        table = pa.Table.from_batches(self.batches or empty, schema=self.schema)
+        cols, schema = _shape(self.model)
+        empty = [_batch([], cols, schema)]
+        table = pa.Table.from_batches(self.batches or empty, schema=schema)
         if table.num_rows > 1:
             table = table.sort_by([(k, "ascending") for k in self.model.primary_key])
         return table.combine_chunks()
 
 
 def _batch(records: list[Table], cols, schema: pa.Schema) -> pa.RecordBatch:
+    """Records -> one Arrow batch: the values of every record read in one call each
+    (attrgetter), then regrouped by column."""
+    names = [c.name for c in cols]
+    if records:
+        get = attrgetter(*names)
+        values_by_col = list(zip(*map(get, records), strict=True))
+    else:
+        values_by_col = [() for _ in names]
     arrays = []
-    for col, field in zip(cols, schema, strict=True):
-        values = [getattr(r, col.name) for r in records]
+    for col, field, values in zip(cols, schema, values_by_col, strict=True):
         if col.kind == "enum":
             index = {v: i for i, v in enumerate(col.enum)}
             indices = pa.array([None if v is None else index[v] for v in values], ENUM_INDEX)

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -406,6 +408,147 @@ def _span_id(article_id: str, start: int, end: int) -> str:
     return f"{article_id}:{start}-{end}"
 
 
+def auto_entity_id(name: str) -> str:
+    return "auto-" + slug(name)
+
+
+# ---------------------------------------------------------------- the automatic layer
+# Rows made from candidates alone, as they are before any annotation is laid over them.
+
+
+def figure_row(f: dict) -> dict:
+    return {
+        "figure_id": _span_id(f["article_id"], f["char_start"], f["char_end"]),
+        "article_id": f["article_id"],
+        "value": f["value"],
+        "value_text": f["value_text"],
+        "qualifier": f["qualifier"],
+        "kind": f["kind"],
+        "unit": f["unit"],
+        "measure": None,
+        "subject_id": None,
+        "event_id": None,
+        "as_of": None,
+        "as_of_precision": None,
+        "char_start": f["char_start"],
+        "char_end": f["char_end"],
+        "status": "auto",
+        "note": None,
+    }
+
+
+def date_row(d: dict) -> dict:
+    return {
+        "mention_id": _span_id(d["article_id"], d["char_start"], d["char_end"]),
+        "article_id": d["article_id"],
+        "text": d["text"],
+        "char_start": d["char_start"],
+        "char_end": d["char_end"],
+        "value_start": d["value_start"],
+        "value_end": d["value_end"],
+        "precision": d["precision"],
+        "resolution": d["resolution"],
+        "status": "auto",
+        "note": None,
+    }
+
+
+def quote_row(q: dict, speaker: str | None) -> dict:
+    return {
+        "quote_id": _span_id(q["article_id"], q["char_start"], q["char_end"]),
+        "article_id": q["article_id"],
+        "speaker_id": speaker,
+        "text": q["text"],
+        "char_start": q["char_start"],
+        "char_end": q["char_end"],
+        "event_id": None,
+        "status": "auto",
+        "note": None,
+    }
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What the annotations can touch: the articles that figures.yaml, dates.yaml and
+    quotes.yaml point into, and the (article or None, text) of names.yaml. Candidates
+    there are merged with the annotations in one place (`Merger`); every other candidate
+    becomes its row where it was extracted (`automatic`), batch by batch."""
+
+    figures: frozenset[str] = frozenset()
+    dates: frozenset[str] = frozenset()
+    quotes: frozenset[str] = frozenset()
+    names: frozenset[tuple[str | None, str]] = frozenset()
+
+    @classmethod
+    def of(cls, ann: Annotations) -> Reach:
+        def articles(fname: str, key: str) -> frozenset[str]:
+            return frozenset(a.article for _, a in ann.items(fname, key))
+
+        return cls(
+            figures=articles("figures.yaml", "figures"),
+            dates=articles("dates.yaml", "dates"),
+            quotes=articles("quotes.yaml", "quotes"),
+            names=frozenset((a.article, a.text) for _, a in ann.items("names.yaml", "names")),
+        )
+
+    def named(self, article_id: str, text: str) -> bool:
+        return (article_id, text) in self.names or (None, text) in self.names
+
+
+@dataclass
+class Automatic:
+    """What `automatic` makes of one batch of candidates: rows per table, the candidates
+    left to the Merger (per kind), and the automatic entities first named in the batch
+    (id -> (name, type)), by quotes and by names apart, as the Merger registers every
+    quote's speaker before any name."""
+
+    rows: dict[str, list[dict]]
+    deferred: dict[str, list[dict]]
+    speakers: dict[str, tuple[str, str]]
+    names: dict[str, tuple[str, str]]
+
+
+def automatic(candidates: dict[str, list[dict]], reach: Reach) -> Automatic:
+    """Rows of the candidates no annotation can touch (see `Reach`), status auto, or
+    curated for a name the gazetteer knows: what the Merger would make of them."""
+    out = Automatic(
+        {"figures": [], "date_mentions": [], "quotes": [], "mentions": []},
+        {kind: [] for kind in candidates},
+        {},
+        {},
+    )
+    for kind, table, make, touched in (
+        ("figures", "figures", figure_row, reach.figures),
+        ("dates", "date_mentions", date_row, reach.dates),
+    ):
+        for c in candidates[kind]:
+            if c["article_id"] in touched:
+                out.deferred[kind].append(c)
+            else:
+                out.rows[table].append(make(c))
+    for q in candidates["quotes"]:
+        speaker = q["speaker_entity_id"]
+        if speaker is None and q["speaker_name"]:
+            speaker = auto_entity_id(q["speaker_name"])
+            out.speakers.setdefault(speaker, (q["speaker_name"], "person"))
+        if q["article_id"] in reach.quotes:
+            out.deferred["quotes"].append(q)
+        else:
+            out.rows["quotes"].append(quote_row(q, speaker))
+    for n in candidates["names"]:
+        aid, text, eid, status = n["article_id"], n["text"], n["entity_id"], "curated"
+        if eid is None:
+            if reach.named(aid, text):
+                out.deferred["names"].append(n)
+                continue
+            eid, status = auto_entity_id(text), "auto"
+            out.names.setdefault(eid, (text, n["entity_type"]))
+        out.rows["mentions"].append(
+            _mention_row((aid, n["char_start"], n["char_end"], eid, text, status))
+        )
+    return out
+
+
 class Merger:
     """Lays the annotations over the automatic candidates; collects problems."""
 
@@ -420,7 +563,6 @@ class Merger:
         self.entities: dict[str, dict] = {}
         self.curated_entities: set[str] = set()
         self.events: set[str] = set()
-        self.audit: list[tuple] = []  # (article, start, table, evidence): see Audit
 
     # -- helpers
     def _bad(self, fname: str, path: tuple, message: str) -> None:
@@ -466,7 +608,12 @@ class Merger:
         return pos, pos + len(pointer.evidence)
 
     def _auto_entity(self, name: str, entity_type: str) -> str:
-        eid = "auto-" + slug(name)
+        eid = auto_entity_id(name)
+        self.register(eid, name, entity_type)
+        return eid
+
+    def register(self, eid: str, name: str, entity_type: str) -> None:
+        """An automatic entity, unless one with this id is known: the first name wins."""
         self.entities.setdefault(
             eid,
             {
@@ -478,7 +625,6 @@ class Merger:
                 "status": "auto",
             },
         )
-        return eid
 
     # -- tables
     def entity_rows(self) -> None:
@@ -586,31 +732,10 @@ class Merger:
         anns = self._pointers("figures.yaml", "figures")
         rows = []
         for f in self.candidates["figures"]:
-            aid = f["article_id"]
-            k = (aid, f["char_start"], f["char_end"])
-            row = {
-                "figure_id": _span_id(*k),
-                "article_id": aid,
-                "value": f["value"],
-                "value_text": f["value_text"],
-                "qualifier": f["qualifier"],
-                "kind": f["kind"],
-                "unit": f["unit"],
-                "measure": None,
-                "subject_id": None,
-                "event_id": None,
-                "as_of": None,
-                "as_of_precision": None,
-                "char_start": f["char_start"],
-                "char_end": f["char_end"],
-                "status": "auto",
-                "note": None,
-            }
-            hit = anns.pop(k, None)
+            row = figure_row(f)
+            hit = anns.pop((f["article_id"], f["char_start"], f["char_end"]), None)
             if hit:
                 self._apply_figure(row, *hit)
-            else:
-                self.audit.append((aid, f["char_start"], "figures", f["value_text"]))
             rows.append(row)
         for (aid, s, e), (i, a) in anns.items():  # figures the extractor missed
             if a.dismissed:
@@ -671,22 +796,8 @@ class Merger:
         anns = self._pointers("dates.yaml", "dates")
         rows = []
         for d in self.candidates["dates"]:
-            aid = d["article_id"]
-            k = (aid, d["char_start"], d["char_end"])
-            row = {
-                "mention_id": _span_id(*k),
-                "article_id": aid,
-                "text": d["text"],
-                "char_start": d["char_start"],
-                "char_end": d["char_end"],
-                "value_start": d["value_start"],
-                "value_end": d["value_end"],
-                "precision": d["precision"],
-                "resolution": d["resolution"],
-                "status": "auto",
-                "note": None,
-            }
-            hit = anns.pop(k, None)
+            row = date_row(d)
+            hit = anns.pop((d["article_id"], d["char_start"], d["char_end"]), None)
             if hit:
                 i, a = hit
                 if a.dismissed:
@@ -697,8 +808,6 @@ class Merger:
                             value_start=a.value_start, value_end=a.value_end, precision=a.precision
                         )
                     row.update(status="curated", note=a.note)
-            else:
-                self.audit.append((aid, d["char_start"], "date_mentions", d["text"]))
             rows.append(row)
         for (aid, s, e), (i, a) in anns.items():
             if a.dismissed:
@@ -739,17 +848,7 @@ class Merger:
             speaker = q["speaker_entity_id"]
             if speaker is None and q["speaker_name"]:
                 speaker = self._auto_entity(q["speaker_name"], "person")
-            row = {
-                "quote_id": _span_id(aid, q["char_start"], q["char_end"]),
-                "article_id": aid,
-                "speaker_id": speaker,
-                "text": q["text"],
-                "char_start": q["char_start"],
-                "char_end": q["char_end"],
-                "event_id": None,
-                "status": "auto",
-                "note": None,
-            }
+            row = quote_row(q, speaker)
             rows.append(row)
             by_article.setdefault(aid, []).append(row)
         for i, a in self.ann.items("quotes.yaml", "quotes"):
@@ -780,9 +879,6 @@ class Merger:
                 status="curated",
                 note=a.note,
             )
-        for r in rows:
-            if r["status"] == "auto":
-                self.audit.append((r["article_id"], r["char_start"], "quotes", r["text"]))
         return rows
 
     def mention_rows(self) -> list[dict]:
@@ -807,7 +903,6 @@ class Merger:
                     eid = hit[1].entity
                 else:
                     eid, status = self._auto_entity(n["text"], n["entity_type"]), "auto"
-                    self.audit.append((aid, n["char_start"], "mentions", n["text"]))
             if eid not in self.entities:
                 continue
             rows.append((aid, n["char_start"], n["char_end"], eid, n["text"], status))
@@ -822,17 +917,28 @@ class Merger:
 
 
 def curate(
-    articles, candidates, ann: Annotations, problems: Problems, skipped=frozenset(), emit=None
-) -> tuple[dict, Audit]:
-    """Return (rows per table name, audit) for every table curation feeds. `skipped`: ids
-    of articles left out because their source has problems; annotations pointing at them
-    are not reported again. `emit(name, rows)`, if given, takes each table's rows as soon
-    as they are complete (entities last), instead of their being returned: the caller can
-    make each table and let its rows go before the next table's are made."""
+    articles,
+    candidates,
+    ann: Annotations,
+    problems: Problems,
+    skipped=frozenset(),
+    emit=None,
+    automatic_entities=(),
+) -> dict:
+    """Return the rows per table name of every table curation feeds, from the candidates
+    `automatic` left to it (for a corpus read without `automatic`: all candidates, with
+    `Reach()` nothing is left out). `automatic_entities`: the (id, name, type) of the
+    automatic entities the automatic rows name, in the order they were first named.
+    `skipped`: ids of articles left out because their source has problems; annotations
+    pointing at them are not reported again. `emit(name, rows)`, if given, takes each
+    table's rows as soon as they are complete (entities last), instead of their being
+    returned: the caller can make each table and let its rows go before the next's."""
     out: dict = {}
     emit = emit or out.__setitem__
     m = Merger(articles, candidates, ann, problems, skipped)
     m.entity_rows()
+    for eid, name, entity_type in automatic_entities:
+        m.register(eid, name, entity_type)
     for name, rows in m.event_rows().items():
         emit(name, rows)
     emit("figures", m.figure_rows())
@@ -840,7 +946,7 @@ def curate(
     emit("quotes", m.quote_rows())
     emit("mentions", m.mention_rows())
     emit("entities", list(m.entities.values()))  # last: quotes and mentions add to it
-    return out, Audit(m.audit)
+    return out
 
 
 def _mention_row(t: tuple) -> dict:
@@ -871,26 +977,64 @@ class LazyRows:
         return map(self.make, self.items)
 
 
-def _audit_entry(e: tuple) -> dict:
-    article, start, table, evidence = e
-    return {"table": table, "article": article, "evidence": evidence, "start": start}
+AUDITED = {"figures": "value_text", "date_mentions": "text", "quotes": "text", "mentions": "text"}
+_AUDIT_SCHEMA = pa.schema(
+    [
+        ("article", pa.string()),
+        ("start", pa.int64()),
+        ("table", pa.string()),
+        ("evidence", pa.string()),
+    ]
+)
 
 
 class Audit(Sequence):
-    """The automatic candidates no annotation covers or dismisses, in article and
-    position order, each read as a dict {table, article, evidence, start}; kept as
-    tuples, as a corpus without annotations has one per candidate."""
+    """The automatic candidates no annotation covers or dismisses (the rows of status
+    auto), in article and position order, each read as a dict {table, article, evidence,
+    start}; kept as an Arrow table, as a corpus without annotations has one per
+    candidate."""
 
-    def __init__(self, entries: list[tuple]):  # (article, start, table, evidence)
-        self.entries = sorted(entries, key=lambda e: e[:3])
+    def __init__(self, entries: list[tuple] | pa.Table):  # (article, start, table, evidence)
+        if not isinstance(entries, pa.Table):
+            entries = pa.Table.from_pylist(
+                [dict(zip(_AUDIT_SCHEMA.names, e, strict=True)) for e in entries], _AUDIT_SCHEMA
+            )
+        self.table = entries.sort_by([(k, "ascending") for k in ("article", "start", "table")])
+
+    @classmethod
+    def of(cls, tables: dict[str, pa.Table]) -> Audit:
+        parts = []
+        for name, evidence in AUDITED.items():
+            t = tables[name]
+            auto = t.filter(pc.equal(t["status"].cast(pa.string()), "auto"))
+            columns = [auto["article_id"], auto["char_start"], pa.repeat(name, len(auto))]
+            parts.append(pa.table([*columns, auto[evidence]], schema=_AUDIT_SCHEMA))
+        return cls(pa.concat_tables(parts))
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return self.table.num_rows
+
+    def _dicts(self, table: pa.Table) -> list[dict]:
+        return [
+            {
+                "table": r["table"],
+                "article": r["article"],
+                "evidence": r["evidence"],
+                "start": r["start"],
+            }
+            for r in table.to_pylist()
+        ]
 
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return [_audit_entry(e) for e in self.entries[i]]
-        return _audit_entry(self.entries[i])
+            return self._dicts(self.table.take(list(range(len(self))[i])))
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        return self._dicts(self.table.slice(i % len(self), 1))[0]
+
+    def __iter__(self):
+        for batch in self.table.to_batches(max_chunksize=10_000):
+            yield from self._dicts(pa.Table.from_batches([batch]))
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)

@@ -30,7 +30,8 @@ from build_dataset.errors import BuildFailed, Problems
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from build_dataset import ingest
+    from build_dataset import curate, ingest
+    from build_dataset.curate import Audit
     from build_dataset.extract import Gazetteer
 # The stages are imported where they run, so that a build found up to date (the skip
 # cache) costs little more than hashing its inputs and outputs.
@@ -145,66 +146,77 @@ def article_batch(articles: list[ingest.Article]) -> pa.RecordBatch:
     )
 
 
-def ingest_and_extract(
-    sources: list[ingest.Source], sources_dir: str, gazetteer_json: str
-) -> tuple[list[ingest.Article], dict[str, pa.RecordBatch], list]:
-    """One batch of planned sources read and cleaned (ingest), then its candidates
-    (`extract_batch`); with the problems found. For a large corpus, in a worker."""
-    from build_dataset import ingest
+# Tables whose rows are made batch by batch, where the batch is extracted.
+BATCH_TABLES = ("articles", "paragraphs", "figures", "date_mentions", "quotes", "mentions")
+
+
+@dataclass
+class Batch:
+    """One batch of sources read, extracted and made into rows (`batch_tables`): the ids
+    of its articles, a part of each of BATCH_TABLES (see `assemble.Part`), and what
+    curation must still see (`curate.Automatic`), with the problems found."""
+
+    ids: list[str]
+    parts: dict[str, tuple]
+    deferred: dict[str, list[dict]]
+    speakers: dict[str, tuple[str, str]]
+    names: dict[str, tuple[str, str]]
+    problems: list
+
+
+def batch_tables(
+    sources: list[ingest.Source], sources_dir: str, gazetteer_json: str, reach: curate.Reach
+) -> Batch:
+    """One batch of planned sources read and cleaned (ingest), its candidates
+    (`extract_batch`), and the rows of those no annotation can touch (`curate.automatic`),
+    validated and turned into Arrow parts of their tables. For a large corpus, in a
+    worker: the main process then only gathers parts and merges the annotations."""
+    from build_dataset import curate, ingest
+    from build_dataset.assemble import make_part
 
     problems = Problems()
     read = (ingest.read_source(src, Path(sources_dir), problems) for src in sources)
     articles = [a for a in read if a is not None]
-    return articles, extract_batch(article_batch(articles), gazetteer_json), problems.items
-
-
-class Candidates:
-    """The candidates of one kind, kept as Arrow record batches; iterating yields rows
-    (dicts) in article order, one batch turned into Python objects at a time, so the
-    candidates of a whole corpus never stand as dicts all at once."""
-
-    def __init__(self) -> None:
-        self.batches: list[pa.RecordBatch] = []
-
-    def __iter__(self):
-        for rb in self.batches:
-            yield from rb.to_pylist()
-
-    def __len__(self) -> int:
-        return sum(rb.num_rows for rb in self.batches)
+    found = extract_batch(article_batch(articles), gazetteer_json)
+    auto = curate.automatic({kind: rb.to_pylist() for kind, rb in found.items()}, reach)
+    parts = {name: make_part(name, list(rows)) for name, rows in article_rows(articles).items()}
+    parts.update((name, make_part(name, rows)) for name, rows in auto.rows.items())
+    ids = [a.article_id for a in articles]
+    return Batch(ids, parts, auto.deferred, auto.speakers, auto.names, problems.items)
 
 
 def read_sources(
     sources_dir: Path,
     sources: list[ingest.Source],
     gazetteer_entries: list,
+    reach: curate.Reach,
     problems: Problems,
     progress=None,
-):
-    """Ingest and extraction of the planned `sources`, BATCH_SIZE at a time, in a process
-    pool from POOL_THRESHOLD sources on: yields each batch's articles and candidates, in
-    article order, as the batches are done (the main process never holds every article
-    at once); the batches' problems go to `problems`."""
+) -> Iterator[Batch]:
+    """`batch_tables` over the planned `sources`, BATCH_SIZE at a time, in a process pool
+    from POOL_THRESHOLD sources on: yields each batch in article order, as the batches are
+    done (the main process never holds every article at once); the batches' problems go
+    to `problems`."""
     gjson = json.dumps(gazetteer_entries, ensure_ascii=False, sort_keys=True)
     batches = [sources[i : i + BATCH_SIZE] for i in range(0, len(sources), BATCH_SIZE)]
     workers = min(os.cpu_count() or 1, len(batches))
-    args = ([str(sources_dir)] * len(batches), [gjson] * len(batches))
+    args = ([str(sources_dir)] * len(batches), [gjson] * len(batches), [reach] * len(batches))
     done = 0
 
     def collect(results):
         nonlocal done
-        for articles, candidates, found in results:
-            problems.items += found
+        for batch in results:
+            problems.items += batch.problems
             done += 1
             if progress:
                 progress(min(done * BATCH_SIZE, len(sources)), len(sources))
-            yield articles, candidates
+            yield batch
 
     if len(sources) >= POOL_THRESHOLD and workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            yield from collect(pool.map(ingest_and_extract, batches, *args))
+            yield from collect(pool.map(batch_tables, batches, *args))
     else:
-        yield from collect(map(ingest_and_extract, batches, *args))
+        yield from collect(map(batch_tables, batches, *args))
 
 
 # ---------------------------------------------------------------- assemble
@@ -272,8 +284,9 @@ class ArticleText:
 
 def make_tables(
     sources: Path, annotations: Path | None, progress=None
-) -> tuple[dict[str, pa.Table], list]:
-    """Run every stage up to `check`; raise BuildFailed with all problems of a stage."""
+) -> tuple[dict[str, pa.Table], Audit]:
+    """Run every stage up to `check`; raise BuildFailed with all problems of a stage.
+    Returns the tables and the audit (the rows still of status auto)."""
     from build_dataset import curate, ingest
     from build_dataset.assemble import TableBuilder, table_from_rows
     from build_dataset.check import check_tables
@@ -282,63 +295,74 @@ def make_tables(
     problems = Problems()
     planned = ingest.plan(sources, problems)
     ann = curate.load(annotations, problems, display=ingest._display)
-    # The articles and paragraphs tables are made as the batches come back from ingest
-    # and extraction, so that no more than a batch of articles stands as Python objects;
-    # their problems, if any, are reported after curation's, as they would be in table
-    # order.
-    builders = {name: TableBuilder(BY_NAME[name]) for name in ("articles", "paragraphs")}
-    candidates = {kind: Candidates() for kind in CANDIDATE_TYPES}
+    # The batch tables are gathered part by part as the batches come back from the
+    # workers: the main process never holds an article or a row as a Python object, only
+    # Arrow parts and the few candidates annotations can touch. Problems of the articles
+    # and paragraphs tables, if any, are reported after curation's, as in table order.
+    builders = {name: TableBuilder(BY_NAME[name]) for name in BATCH_TABLES}
+    deferred: dict[str, list[dict]] = {kind: [] for kind in CANDIDATE_TYPES}
+    speakers: dict[str, tuple[str, str]] = {}
+    names: dict[str, tuple[str, str]] = {}
     ids: list[str] = []
     entries = curate.gazetteer_entries(ann)
-    for batch, found in read_sources(sources, planned, entries, problems, progress):
-        for name, rows in article_rows(batch).items():
-            builders[name].add(list(rows))
-        for kind, rb in found.items():
-            candidates[kind].batches.append(rb)
-        ids += [a.article_id for a in batch]
+    for batch in read_sources(sources, planned, entries, curate.Reach.of(ann), problems, progress):
+        for name, part in batch.parts.items():
+            builders[name].add_part(part)
+        for kind, rows in batch.deferred.items():
+            deferred[kind] += rows
+        for first, found in ((speakers, batch.speakers), (names, batch.names)):
+            for eid, named in found.items():
+                first.setdefault(eid, named)
+        ids += batch.ids
     if problems and not ids:
         problems.raise_if_any()  # no source read: nothing to check the annotations against
     # Sources and annotation files with problems are left out and the rest still checked
     # (without echoing references to what was left out): one run reports all of them.
     skipped = {p.stem for p in sources.glob("*.txt")} - set(ids)
     built: dict[str, pa.Table] = {}
-    deferred = None
+    failed = None
     try:
-        built = {name: builder.finish() for name, builder in builders.items()}
+        built = {name: builders.pop(name).finish() for name in ("articles", "paragraphs")}
         texts = built["articles"].column("text")
         articles = [
             ArticleText(aid, texts, i)
             for i, aid in enumerate(built["articles"].column("article_id").to_pylist())
         ]
     except BuildFailed as e:  # curation still runs, on the texts read again
-        deferred = e
+        failed = e
         articles = ingest.ingest(sources, Problems())
-    del builders
     release_memory()
-    # each curated table is made as soon as curation has its rows, which then go: the
-    # rows of one table, not of all, stand as Python objects at a time
     unmade: list = []
 
-    def make(name: str, rows) -> None:
+    def make(name: str, rows) -> None:  # curation's rows: with their table's parts, if any
         try:
-            built[name] = table_from_rows(BY_NAME[name], rows)
+            if name in builders:
+                builders[name].add(list(rows))
+                built[name] = builders.pop(name).finish()
+            else:
+                built[name] = table_from_rows(BY_NAME[name], rows)
         except BuildFailed as e:  # reported after curation's problems, as before
             unmade.extend(e.problems)
 
-    _, audit = curate.curate(articles, candidates, ann, problems, skipped, emit=make)
+    # every quote's speaker is registered before any name, as the Merger does
+    automatic_entities = [(eid, *named) for eid, named in speakers.items()]
+    automatic_entities += [(eid, *named) for eid, named in names.items()]
+    curate.curate(
+        articles, deferred, ann, problems, skipped, emit=make, automatic_entities=automatic_entities
+    )
     problems.raise_if_any()
-    if deferred:
-        raise deferred
+    if failed:
+        raise failed
     if unmade:
         raise BuildFailed(unmade)
-    del articles, candidates
+    del articles, deferred
     tables = {name: built[name] for name in BY_NAME}
     release_memory()
     found = check_tables(tables, threads=1)  # the build's peak memory: one table at a time
     if found:
         raise BuildFailed(found)
     release_memory()
-    return tables, audit
+    return tables, curate.Audit.of(tables)
 
 
 # ---------------------------------------------------------------- build (with skip cache)
