@@ -41,18 +41,19 @@ format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff format $(LINTED)
 
 ## make bench: the extractor comparison, then the build benchmark (docs/benchmarks.md);
-## validate is timed in .venv-runtime, the runtime dependencies only, as users' CI has them
+## builds and validate are timed in .venv-runtime, the runtime dependencies only, as
+## users have them (a copy of the package: reinstalled whenever a source file changes)
 RUNTIME := .venv-runtime
-$(RUNTIME)/.installed: requirements.lock pyproject.toml src/build_dataset/__init__.py
-	$(PYTHON) -m venv $(RUNTIME)
+$(RUNTIME)/.installed: requirements.lock pyproject.toml $(shell find src -name '*.py')
+	test -x $(RUNTIME)/bin/python || $(PYTHON) -m venv $(RUNTIME)
 	$(RUNTIME)/bin/python -m pip --disable-pip-version-check -q install -r requirements.lock
-	$(RUNTIME)/bin/python -m pip --disable-pip-version-check -q install --no-deps .
+	$(RUNTIME)/bin/python -m pip --disable-pip-version-check -q install --no-deps --force-reinstall .
 	@touch $@
 
 bench: $(VENV)/.dev-installed $(RUNTIME)/.installed
 	$(PIP) install -r bench/requirements.txt
 	$(PY) bench/compare_extractors.py
-	$(PY) bench/benchmark.py --validate-python $(RUNTIME)/bin/python
+	$(PY) bench/benchmark.py --python $(RUNTIME)/bin/python
 
 clean-venv:
 	rm -rf $(VENV) $(RUNTIME)

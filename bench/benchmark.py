@@ -244,9 +244,9 @@ def corpus_bytes(corpus: Path) -> int:
     return sum(p.stat().st_size for p in corpus.glob("*.txt"))
 
 
-def build_cmd(corpus: Path, out: Path, annotations: Path) -> list[str]:
+def build_cmd(python: str, corpus: Path, out: Path, annotations: Path) -> list[str]:
     return [
-        sys.executable,
+        python,
         "-m",
         "build_dataset",
         "build",
@@ -286,7 +286,7 @@ def benchmark(args) -> dict:
         shutil.rmtree(out, ignore_errors=True)
         make_corpus(n, corpus)
         size = corpus_bytes(corpus)
-        run = run_child(build_cmd(corpus, out, empty), work / f"build-{n}.log")
+        run = run_child(build_cmd(args.python, corpus, out, empty), work / f"build-{n}.log")
         _check(run, work / f"build-{n}.log")
         entry = {
             "articles": n,
@@ -304,7 +304,7 @@ def benchmark(args) -> dict:
             flush=True,
         )
         if n == args.compare_size:
-            result["compare"] = compare(out, work, args.repeat, run, args.validate_python)
+            result["compare"] = compare(out, work, args.repeat, run, args.python)
         if n != max(sizes) and not args.keep:
             shutil.rmtree(out, ignore_errors=True)
     if not args.skip_tools:
@@ -333,7 +333,9 @@ def compare(out: Path, work: Path, repeat: int, full: Run, python: str) -> dict:
     """Rebuild with nothing changed, and both validators, on the package in `out`."""
     n = out.name.split("-")[-1]
     corpus = work / f"corpus-{n}"
-    rebuild = run_child(build_cmd(corpus, out, work / "annotations-none"), work / "rebuild.log")
+    rebuild = run_child(
+        build_cmd(python, corpus, out, work / "annotations-none"), work / "rebuild.log"
+    )
     _check(rebuild, work / "rebuild.log")
     skipped = "up to date" in (work / "rebuild.log").read_text(encoding="utf-8")
     print(
@@ -470,12 +472,13 @@ def main(argv: list[str] | None = None) -> int:
         "--repeat", type=int, default=3, help="runs of each validator; the best counts (default 3)"
     )
     p.add_argument(
+        "--python",
         "--validate-python",
         default=sys.executable,
-        help="interpreter whose build-dataset and frictionless are timed for validate: that "
-        "of an environment with only the runtime dependencies (requirements.lock and the "
-        "package, as the README's CI recipe installs them) is what users' CI runs; "
-        "default: this one",
+        help="interpreter whose build-dataset (build and validate) and frictionless are "
+        "timed: that of an environment with only the runtime dependencies "
+        "(requirements.lock and the package, as the README installs them) is what users "
+        "run; default: this one",
     )
     p.add_argument("--work", type=Path, help="working folder (default: a temporary one)")
     p.add_argument("--keep", action="store_true", help="keep every built package")
