@@ -15,10 +15,14 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import fnmatch
 import hashlib
 import io
+import os
 import re
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import filterfalse, repeat
 from pathlib import Path
 
 from build_dataset.errors import Problems
@@ -69,6 +73,12 @@ OUTLET_NAMES = {
     "xinhua": "Xinhua",
 }
 WORD = re.compile(r"\w+(?:['’-]\w+)*")
+# Characters that are not \w and so may be stripped from the ends of a token without
+# changing the words in it (see `count_words`): punctuation, and the word joiners.
+NOT_WORD_ENDS = ".,;:!?\"“”()[]'’-"
+SHA256 = re.compile(r"[0-9a-f]{64}")
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]+)*")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 BLANK = re.compile(r"\n[ \t\u00a0\u3000]*\n")
 
 
@@ -108,9 +118,26 @@ class Article:
     text: str
     paragraphs: list[Paragraph]
 
-    @property
+    @cached_property
     def word_count(self) -> int:
-        return len(WORD.findall(self.text))
+        """The number of WORD matches in `text` (computed once, by `count_words`)."""
+        return count_words(self.text)
+
+
+def count_words(text: str) -> int:
+    """`len(WORD.findall(text))`, about twice as fast on English prose.
+
+    A WORD match is made of \\w characters and of the joiners ' ’ -, none of which is
+    whitespace, so every match lies inside one whitespace-separated token and the count
+    is the sum over the tokens. A token of \\w characters only (`str.isalnum`, which is
+    \\w without "_") is one word; characters that are not \\w (NOT_WORD_ENDS) can be
+    stripped from a token's ends, as a match can neither start nor end with one; the few
+    tokens left are counted by WORD itself, joined by spaces.
+    """
+    tokens = text.split()
+    rest = list(map(str.strip, filterfalse(str.isalnum, tokens), repeat(NOT_WORD_ENDS)))
+    simple = len(tokens) - len(rest) + sum(map(str.isalnum, rest))
+    return simple + len(WORD.findall(" ".join(filterfalse(str.isalnum, rest))))
 
 
 # ---------------------------------------------------------------- manifest
@@ -153,6 +180,14 @@ def read_manifest(sources_dir: Path, problems: Problems) -> list[Source]:
             )
     if problems:
         return []
+    root = sources_dir.resolve()
+    try:  # as Path.glob, a folder that cannot be listed lists nothing
+        with os.scandir(sources_dir) as entries:
+            names = [(e.name, e.is_file(follow_symlinks=False)) for e in entries]
+    except PermissionError:
+        names = []
+    # Regular files of the folder: one of these stays inside it without resolving it.
+    plain = {name for name, regular in names if regular}
     rows: list[Source] = []
     seen: dict[str, int] = {}
     for record in reader:
@@ -170,8 +205,7 @@ def read_manifest(sources_dir: Path, problems: Problems) -> list[Source]:
         if "\x00" in file:
             problems.add(name, line, "file", f"{file!r} contains a NUL character")
             continue
-        target = (sources_dir / file).resolve()
-        if Path(file).is_absolute() or sources_dir.resolve() not in target.parents:
+        if file not in plain and _leaves(sources_dir, root, file):
             problems.add(name, line, "file", f"{file!r} leaves the sources folder")
             continue
         if not file.endswith(".txt"):
@@ -183,11 +217,16 @@ def read_manifest(sources_dir: Path, problems: Problems) -> list[Source]:
         seen[file] = line
         _check_meta(meta, name, line, problems)
         rows.append(Source(file=file, line=line, meta=meta))
-    listed = set(seen)
-    for txt in sorted(sources_dir.glob("*.txt")):
-        if txt.name not in listed:
-            problems.add(_display(txt), None, "file", f"not listed in {MANIFEST}")
+    unlisted = (n for n, _ in names if fnmatch.fnmatch(n, "*.txt") and n not in seen)
+    for txt in sorted(sources_dir / n for n in unlisted):  # as sources_dir.glob("*.txt")
+        problems.add(_display(txt), None, "file", f"not listed in {MANIFEST}")
     return rows
+
+
+def _leaves(sources_dir: Path, root: Path, file: str) -> bool:
+    """Whether `file`, resolved (symbolic links followed), is outside the folder `root`."""
+    target = (sources_dir / file).resolve()
+    return Path(file).is_absolute() or root not in target.parents
 
 
 def _check_meta(meta: dict[str, str], name: str, line: int, problems: Problems) -> None:
@@ -197,14 +236,14 @@ def _check_meta(meta: dict[str, str], name: str, line: int, problems: Problems) 
         problems.add(name, line, "published", f"{meta['published']!r} is not a date YYYY-MM-DD")
     if meta.get("genre") and meta["genre"] not in GENRES:
         problems.add(name, line, "genre", f"{meta['genre']!r} not one of {', '.join(GENRES)}")
-    if meta.get("sha256") and not re.fullmatch(r"[0-9a-f]{64}", meta["sha256"]):
+    if meta.get("sha256") and not SHA256.fullmatch(meta["sha256"]):
         problems.add(name, line, "sha256", "not 64 lowercase hex digits")
-    if meta.get("language") and not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]+)*", meta["language"]):
+    if meta.get("language") and not LANGUAGE_TAG.fullmatch(meta["language"]):
         problems.add(name, line, "language", f"{meta['language']!r} is not a language tag")
 
 
 def _parse_date(value: str) -> dt.date | None:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if not ISO_DATE.fullmatch(value):
         return None
     try:
         return dt.date.fromisoformat(value)
@@ -215,20 +254,25 @@ def _parse_date(value: str) -> dt.date | None:
 # ---------------------------------------------------------------- texts
 
 
-def decode(raw: bytes, name: str, problems: Problems) -> str | None:
+def decode(raw: bytes, path: Path, problems: Problems) -> str | None:
+    """The text of the file `path` (bytes `raw`), or None with a problem naming it."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         problems.add(
-            name, _line_of(raw, e.start), "text", f"not valid UTF-8 at byte {e.start}: {e.reason}"
+            _display(path),
+            _line_of(raw, e.start),
+            "text",
+            f"not valid UTF-8 at byte {e.start}: {e.reason}",
         )
         return None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in text:
-        problems.add(name, _line_of(raw, raw.index(b"\x00")), "text", "contains a NUL character")
+        line = _line_of(raw, raw.index(b"\x00"))
+        problems.add(_display(path), line, "text", "contains a NUL character")
         return None
     if not text.strip():
-        problems.add(name, None, "text", "empty text")
+        problems.add(_display(path), None, "text", "empty text")
         return None
     return text
 
@@ -375,17 +419,19 @@ def plan(sources_dir: Path, problems: Problems) -> list[Source]:
     bytes are not kept (`read_source` reads each again), so that the sources of a large
     corpus can be handed to worker processes without their texts."""
     manifest = _display(sources_dir / MANIFEST)
+    folder = os.fspath(sources_dir)
     shipped: dict[str, Source] = {}  # sha256 -> first source with those bytes
     out = []
     for src in read_manifest(sources_dir, problems):
-        path = sources_dir / src.file
         try:
-            raw = path.read_bytes()
+            with open(os.path.join(folder, src.file), "rb") as f:
+                raw = f.read()
         except FileNotFoundError:
             problems.add(manifest, src.line, "file", f"{src.file!r} does not exist")
             continue
         except OSError as e:
-            problems.add(_display(path), None, "file", f"cannot read: {e.strerror}")
+            path = _display(sources_dir / src.file)
+            problems.add(path, None, "file", f"cannot read: {e.strerror}")
             continue
         sha = hashlib.sha256(raw).hexdigest()
         if src.meta.get("sha256") and src.meta["sha256"] != sha:
@@ -415,20 +461,20 @@ def read_source(src: Source, sources_dir: Path, problems: Problems) -> Article |
     """One planned source as an article: decoded, cleaned, split and classified, its
     metadata merged from the manifest and the text's own header."""
     path = sources_dir / src.file
-    name = _display(path)
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as f:
+            raw = f.read()
     except OSError as e:
-        problems.add(name, None, "file", f"cannot read: {e.strerror}")
+        problems.add(_display(path), None, "file", f"cannot read: {e.strerror}")
         return None
-    text = decode(raw, name, problems)
+    text = decode(raw, path, problems)
     if text is None:
         return None
     paragraphs, header = parse(text)
     if not paragraphs:
-        problems.add(name, None, "text", "no text left once site chrome is removed")
+        problems.add(_display(path), None, "text", "no text left once site chrome is removed")
         return None
-    meta = _merge(src, header, _display(sources_dir / MANIFEST), problems)
+    meta = _merge(src, header, sources_dir, problems)
     if meta is None:
         return None
     return Article(
@@ -449,13 +495,13 @@ def read_source(src: Source, sources_dir: Path, problems: Problems) -> Article |
 
 
 def _merge(
-    src: Source, header: dict[str, str], manifest: str, problems: Problems
+    src: Source, header: dict[str, str], sources_dir: Path, problems: Problems
 ) -> dict[str, str] | None:
     meta = dict(src.meta)
     stated = header.get("published")
     if stated and meta.get("published") and stated != meta["published"]:
         problems.add(
-            manifest,
+            _display(sources_dir / MANIFEST),
             src.line,
             "published",
             f"{meta['published']} but the text of {src.file} says {stated}",
@@ -464,7 +510,12 @@ def _merge(
         if not meta.get(key) and header.get(key):
             meta[key] = header[key]
     if not meta.get("title"):
-        problems.add(manifest, src.line, "title", "no title in the manifest or the text")
+        problems.add(
+            _display(sources_dir / MANIFEST),
+            src.line,
+            "title",
+            "no title in the manifest or the text",
+        )
     if not meta.get("published") or _parse_date(meta["published"]) is None:
         return None
     return meta if meta.get("title") else None
