@@ -181,7 +181,7 @@ def read_manifest(sources_dir: Path, problems: Problems) -> list[Source]:
     if problems:
         return []
     root = sources_dir.resolve()
-    try:  # as Path.glob, a folder that cannot be listed lists nothing
+    try:  # as with Path.glob, a folder one may not list (PermissionError) lists nothing
         with os.scandir(sources_dir) as entries:
             names = [(e.name, e.is_file(follow_symlinks=False)) for e in entries]
     except PermissionError:
