@@ -18,11 +18,12 @@ from html import escape
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 import build_dataset
-from build_dataset.models import TABLES
-from build_dataset.schema import Column, columns, enum_meanings
+from build_dataset.models import BY_NAME, TABLES
+from build_dataset.schema import Column, arrow_schema, columns, enum_meanings
 
 DICTIONARY, CARD, TIMELINE = "docs/data-dictionary.md", "docs/dataset-card.md", "docs/timeline.svg"
 DOC_FILES = (DICTIONARY, CARD, TIMELINE)
@@ -32,7 +33,9 @@ GENERATED = (
 )
 EXAMPLE_WIDTH = 120  # characters of an example value shown in the dictionary
 
-Rows = dict[str, list[dict]]
+Tables = dict[str, pa.Table]
+Rows = dict[str, list[dict]]  # the same tables as rows, e.g. `table.to_pylist()`
+ARTICLE_FIELDS = ["article_id", "published", "outlet", "title", "genre"]  # for the timeline
 
 
 Release = tuple[str, str]  # (version, release date)
@@ -46,31 +49,21 @@ def current_release() -> Release:
 def render(tables: dict[str, pa.Table], release: Release | None = None) -> dict[str, bytes]:
     """Every generated document: relative path -> bytes. `release`: the version and date
     the documents name (default: the builder's; a release passes the one it makes)."""
-    rows = {m.table_name: _Rows(tables[m.table_name]) for m in TABLES}
     return {
-        DICTIONARY: data_dictionary(rows, release).encode("utf-8"),
-        CARD: dataset_card(rows, release).encode("utf-8"),
-        TIMELINE: timeline_svg(rows, release).encode("utf-8"),
+        DICTIONARY: data_dictionary(tables, release).encode("utf-8"),
+        CARD: dataset_card(tables, release).encode("utf-8"),
+        TIMELINE: timeline_svg(tables, release).encode("utf-8"),
     }
 
 
-class _Rows:
-    """A table's rows as dicts, made one record batch at a time while iterated, so that
-    a large table never stands whole as Python objects (len() and [i] convert nothing
-    else)."""
-
-    def __init__(self, table: pa.Table):
-        self.table = table
-
-    def __len__(self) -> int:
-        return self.table.num_rows
-
-    def __getitem__(self, i: int) -> dict:
-        return self.table.slice(range(self.table.num_rows)[i], 1).to_pylist()[0]
-
-    def __iter__(self):
-        for batch in self.table.to_batches(max_chunksize=1_000):
-            yield from batch.to_pylist()
+def _table(data: Tables | Rows, name: str) -> pa.Table:
+    """Table `name` of `data` as Arrow: the documents are computed with pyarrow.compute
+    over whole columns, and only the few values they print become Python objects. Rows
+    (lists of dicts) are turned into a table of the model's Arrow schema first."""
+    table = data[name]
+    if isinstance(table, pa.Table):
+        return table
+    return pa.Table.from_pylist(table, schema=arrow_schema(BY_NAME[name]))
 
 
 def write(tables: dict[str, pa.Table], folder: Path, release: Release | None = None) -> list[str]:
@@ -169,7 +162,7 @@ def _keys(model) -> list[str]:
     return lines
 
 
-def _table_section(model, rows: list[dict]) -> list[str]:
+def _table_section(model, table: pa.Table) -> list[str]:
     cols = columns(model)
     out = [
         f"## {model.table_name}",
@@ -192,15 +185,16 @@ def _table_section(model, rows: list[dict]) -> list[str]:
             meanings = enum_meanings(model, c.name)
             out += [f"| `{v}` | {_cell(meanings.get(v, ''))} |" for v in c.enum]
     out += [""]
-    if rows:
+    if table.num_rows:
+        first = table.slice(0, 1).to_pylist()[0]
         out += ["Example (the first row):", "", "| field | value |", "|---|---|"]
-        out += [f"| `{c.name}` | {_example(rows[0][c.name])} |" for c in cols]
+        out += [f"| `{c.name}` | {_example(first[c.name])} |" for c in cols]
     else:
         out += ["No rows in this version."]
     return out + [""]
 
 
-def data_dictionary(rows: Rows, release: Release | None = None) -> str:
+def data_dictionary(tables: Tables | Rows, release: Release | None = None) -> str:
     version, _ = release or current_release()
     used = {c.kind for m in TABLES for c in columns(m)}
     out = [
@@ -239,7 +233,7 @@ def data_dictionary(rows: Rows, release: Release | None = None) -> str:
     ]
     out.append("")
     for m in TABLES:
-        out += _table_section(m, rows[m.table_name])
+        out += _table_section(m, _table(tables, m.table_name))
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -250,59 +244,88 @@ def _share(n: int, total: int) -> str:
     return f"{n} ({100 * n / total:.0f}%)" if total else "0"
 
 
-def _range(values) -> tuple[dt.date, dt.date] | None:
-    values = [v for v in values if v is not None]
-    return (min(values), max(values)) if values else None
+def _range(*values: pa.ChunkedArray) -> tuple[dt.date, dt.date] | None:
+    """The least and the greatest of the values of the columns together, nulls left out;
+    None if there are none."""
+    lows, highs = [], []
+    for column in values:
+        low, high = pc.min_max(column).values()
+        if low.is_valid:
+            lows.append(low.as_py())
+            highs.append(high.as_py())
+    return (min(lows), max(highs)) if lows else None
 
 
-def _coverage(rows: Rows) -> list[str]:
-    arts, events, dates = rows["articles"], rows["events"], rows["date_mentions"]
-    published = _range(a["published"] for a in arts)
+def _coverage(tables: Tables | Rows) -> list[str]:
+    arts, events = _table(tables, "articles"), _table(tables, "events")
+    dates = _table(tables, "date_mentions")
+    published = _range(arts.column("published"))
     out = []
     if published:
         out.append(
-            f"- Articles published from {published[0]} to {published[1]} ({len(arts)} articles)."
+            f"- Articles published from {published[0]} to {published[1]} "
+            f"({arts.num_rows} articles)."
         )
-    spans = _range([e["date_start"] for e in events] + [e["date_end"] for e in events])
+    spans = _range(events.column("date_start"), events.column("date_end"))
     if spans:
-        out.append(f"- Events dated from {spans[0]} to {spans[1]} ({len(events)} events).")
+        out.append(f"- Events dated from {spans[0]} to {spans[1]} ({events.num_rows} events).")
     else:
         out.append("- Events: none curated in this version yet.")
-    mentioned = _range([d["value_start"] for d in dates] + [d["value_end"] for d in dates])
+    mentioned = _range(dates.column("value_start"), dates.column("value_end"))
     if mentioned:
         out.append(
             f"- Dates mentioned in the texts range from {mentioned[0]} to "
-            f"{mentioned[1]} ({len(dates)} date mentions)."
+            f"{mentioned[1]} ({dates.num_rows} date mentions)."
         )
     return out
 
 
-def _outlets(arts: list[dict]) -> list[str]:
+def _outlets(arts: pa.Table) -> list[str]:
+    """One line per outlet (no outlet and an empty one are both '(not stated)'): articles,
+    first and last publication dates, articles by genre; most articles first."""
+    keys = pa.table(  # the genre as plain strings: parts may have different dictionaries
+        {
+            "outlet": arts.column("outlet"),
+            "genre": arts.column("genre").cast(pa.string()),
+            "published": arts.column("published"),
+        }
+    )
+    groups = keys.group_by(["outlet", "genre"]).aggregate(
+        [([], "count_all"), ("published", "min"), ("published", "max")]
+    )
     by: dict[str, list[dict]] = {}
-    for a in arts:
-        by.setdefault(a["outlet"] or "(not stated)", []).append(a)
+    for g in groups.to_pylist():
+        by.setdefault(g["outlet"] or "(not stated)", []).append(g)
     out = [
         "| outlet | articles | first published | last published | genres |",
         "|---|---|---|---|---|",
     ]
-    for outlet in sorted(by, key=lambda o: (-len(by[o]), o)):
+    total = {o: sum(g["count_all"] for g in items) for o, items in by.items()}
+    for outlet in sorted(by, key=lambda o: (-total[o], o)):
         items = by[outlet]
-        genres = Counter(a["genre"] for a in items)
+        genres = Counter()
+        for g in items:
+            genres[g["genre"]] += g["count_all"]
         genre_text = ", ".join(f"{g} {n}" for g, n in sorted(genres.items()))
-        out.append(
-            f"| {_cell(outlet)} | {len(items)} | {min(a['published'] for a in items)} "
-            f"| {max(a['published'] for a in items)} | {genre_text} |"
-        )
+        first = min((g["published_min"] for g in items if g["published_min"]), default=None)
+        last = max((g["published_max"] for g in items if g["published_max"]), default=None)
+        out.append(f"| {_cell(outlet)} | {total[outlet]} | {first} | {last} | {genre_text} |")
     return out
 
 
-def _statuses(rows: Rows) -> list[str]:
+def _statuses(tables: Tables | Rows) -> list[str]:
     out = ["| table | curated | auto | dismissed | rows |", "|---|---|---|---|---|"]
     for m in TABLES:
         if "status" not in m.model_fields:
             continue
-        counts = Counter(r["status"] for r in rows[m.table_name])
-        total = len(rows[m.table_name])
+        table = _table(tables, m.table_name)
+        counts = Counter(
+            {
+                vc["values"]: vc["counts"]
+                for vc in pc.value_counts(table.column("status")).to_pylist()
+            }
+        )
+        total = table.num_rows
         out.append(
             f"| {m.table_name} | {_share(counts['curated'], total)} | "
             f"{_share(counts['auto'], total)} | {_share(counts['dismissed'], total)} "
@@ -331,12 +354,12 @@ def citation(release: Release | None = None) -> tuple[str, str]:
     return format_citation(meta, "apa"), format_citation(meta, "bibtex")
 
 
-def dataset_card(rows: Rows, release: Release | None = None) -> str:
+def dataset_card(tables: Tables | Rows, release: Release | None = None) -> str:
     from build_dataset.publish import PACKAGE
 
     version, date = release or current_release()
-    arts = rows["articles"]
-    outlets = sorted({a["outlet"] for a in arts if a["outlet"]})
+    arts = _table(tables, "articles")
+    outlets = [o for o in pc.unique(arts.column("outlet")).to_pylist() if o]
     text, bibtex = citation((version, date))
     licence = PACKAGE["licenses"][0]
     out = [
@@ -359,14 +382,15 @@ def dataset_card(rows: Rows, release: Release | None = None) -> str:
         "|---|---|---|",
     ]
     out += [
-        f"| {m.table_name} | {len(rows[m.table_name])} | {_cell((m.__doc__ or '').strip())} |"
+        f"| {m.table_name} | {_table(tables, m.table_name).num_rows} | "
+        f"{_cell((m.__doc__ or '').strip())} |"
         for m in TABLES
     ]
     out += [
         "",
         "## Coverage",
         "",
-        *_coverage(rows),
+        *_coverage(tables),
         "",
         f"### Outlets ({len(outlets)})",
         "",
@@ -396,7 +420,7 @@ def dataset_card(rows: Rows, release: Release | None = None) -> str:
         "",
         "Records by status:",
         "",
-        *_statuses(rows),
+        *_statuses(tables),
         "",
     ]
     out += [
@@ -408,7 +432,7 @@ def dataset_card(rows: Rows, release: Release | None = None) -> str:
         "state and Party media. The package records what they *say*; it is not an "
         "independent account of events, and figures are as stated, not verified "
         "against other data.",
-        f"- **A small corpus.** {len(arts)} articles from {len(outlets)} outlets, "
+        f"- **A small corpus.** {arts.num_rows} articles from {len(outlets)} outlets, "
         "chosen for their subject; not a sample of Chinese labour news, so counts "
         "across the corpus describe these texts only.",
         "- **Automatic records.** Rows with status `auto` are machine candidates and "
@@ -536,12 +560,14 @@ def _svg(title: str, height: float, body: list[str]) -> str:
     return "\n".join([*head, *body, "</svg>"]) + "\n"
 
 
-def timeline_svg(rows: Rows, release: Release | None = None) -> str:
+def timeline_svg(tables: Tables | Rows, release: Release | None = None) -> str:
     """One row per event (by date), with a mark per source article at its publication date.
     Without events, one row per article, so the picture still shows the corpus in time."""
     version, _ = release or current_release()
-    events = sorted(rows["events"], key=lambda e: (e["date_start"], e["date_end"], e["event_id"]))
-    sources = _event_sources(rows)
+    events = _table(tables, "events").to_pylist()
+    events.sort(key=lambda e: (e["date_start"], e["date_end"], e["event_id"]))
+    articles = _table(tables, "articles").select(ARTICLE_FIELDS)
+    sources = _event_sources(articles, _table(tables, "event_sources"))
     if events:
         title = f"Events and the articles reporting them: acftu-discourse {version}"
         note = (
@@ -555,7 +581,7 @@ def timeline_svg(rows: Rows, release: Release | None = None) -> str:
             "No events have been curated in this version yet (tables events and "
             "event_sources); until then, each row is an article."
         )
-        arts = sorted(map(_lean, rows["articles"]), key=lambda a: (a["published"], a["article_id"]))
+        arts = sorted(articles.to_pylist(), key=lambda a: (a["published"], a["article_id"]))
     if not arts and not events:
         return _svg(title, 56, [f'<text x="10" y="44" class="sub">{escape(note)}</text>'])
     outlets = sorted({_outlet(a) for a in arts})
@@ -579,19 +605,18 @@ def timeline_svg(rows: Rows, release: Release | None = None) -> str:
     return _svg(title, bottom + 14, body)
 
 
-def _lean(article: dict) -> dict:
-    """An article row without its text, for what is kept of every article at once."""
-    return {k: v for k, v in article.items() if k != "text"}
-
-
 def _outlet(article: dict) -> str:
     return article["outlet"] or "(not stated)"
 
 
-def _event_sources(rows: Rows) -> dict[str, list[dict]]:
-    arts = {a["article_id"]: _lean(a) for a in rows["articles"]}
+def _event_sources(articles: pa.Table, event_sources: pa.Table) -> dict[str, list[dict]]:
+    """event_id -> its source articles (the ARTICLE_FIELDS of each), by publication date."""
+    if not event_sources.num_rows:
+        return {}
+    cited = pc.is_in(articles.column("article_id"), pc.unique(event_sources.column("article_id")))
+    arts = {a["article_id"]: a for a in articles.filter(cited).to_pylist()}
     by: dict[str, list[dict]] = {}
-    for s in rows["event_sources"]:
+    for s in event_sources.select(["event_id", "article_id"]).to_pylist():
         art = arts.get(s["article_id"])
         if art is not None:
             by.setdefault(s["event_id"], []).append(art)
