@@ -6,6 +6,11 @@ each with an atomic rename. A failed or interrupted build leaves the published p
 as it was. Files are byte-reproducible: rows sorted by key, fixed writer settings, no
 timestamps (the descriptor's `created` is the release date).
 
+The tables' CSV and Parquet files are written by a pool of threads (Arrow's writers
+release the GIL), each file hashed and synced to disk (fsync) by the thread that wrote it,
+while the main thread writes the schemas and renders the docs; every staged file is
+synced before the swap is journaled.
+
 Frictionless-py cannot count the bytes of a Parquet resource, so each table is one
 Frictionless resource over its CSV file (with `bytes` and `hash`), and the Parquet twin
 is described in the resource's `parquet` property with its own `bytes` and `hash`,
@@ -21,6 +26,8 @@ import json
 import os
 import shutil
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 try:
@@ -105,6 +112,25 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+Digest = tuple[int, str]  # a file's size in bytes and its SHA-256 (hex)
+
+
+def _hash_and_sync(path: Path) -> Digest:
+    """Size and SHA-256 of a staged file, read once, which is then synced to disk."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+        os.fsync(f.fileno())
+        return f.tell(), h.hexdigest()
+
+
+def _write_hash_sync(write, path: Path) -> Digest:
+    """Run `write()` (which writes `path`), then hash and sync `path`."""
+    write()
+    return _hash_and_sync(path)
+
+
 def csv_bytes(table: pa.Table, model) -> bytes:
     """The CSV form of a table: Arrow's writer (RFC 4180, CRLF, strings quoted, empty cell
     for missing); list columns are written as JSON arrays."""
@@ -136,13 +162,25 @@ def _json(obj) -> bytes:
     return (json.dumps(obj, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def descriptor(stage: Path, release: tuple[str, str] | None = None) -> dict:
-    """`release` = (version, date) overrides the package's (`build-dataset release`)."""
+def descriptor(
+    stage: Path, release: tuple[str, str] | None = None, digests: dict[str, Digest] | None = None
+) -> dict:
+    """`release` = (version, date) overrides the package's (`build-dataset release`).
+    `digests`: relative path -> (bytes, SHA-256) of the data files, if known (else they are
+    read from `stage`)."""
     version, date = release or (build_dataset.__version__, build_dataset.__release_date__)
+    known = digests or {}
+
+    def digest(rel: str) -> Digest:
+        if rel in known:
+            return known[rel]
+        return (stage / rel).stat().st_size, sha256_file(stage / rel)
+
     resources = []
     for model in TABLES:
         name = model.table_name
-        csv_path, pq_path = stage / "data" / f"{name}.csv", stage / "data" / f"{name}.parquet"
+        csv_size, csv_hash = digest(f"data/{name}.csv")
+        pq_size, pq_hash = digest(f"data/{name}.parquet")
         resources.append(
             {
                 "name": name,
@@ -153,15 +191,15 @@ def descriptor(stage: Path, release: tuple[str, str] | None = None) -> dict:
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
-                "bytes": csv_path.stat().st_size,
-                "hash": "sha256:" + sha256_file(csv_path),
+                "bytes": csv_size,
+                "hash": "sha256:" + csv_hash,
                 "dialect": CSV_DIALECT,
                 "parquet": {
                     "path": f"data/{name}.parquet",
                     "format": "parquet",
                     "mediatype": "application/vnd.apache.parquet",
-                    "bytes": pq_path.stat().st_size,
-                    "hash": "sha256:" + sha256_file(pq_path),
+                    "bytes": pq_size,
+                    "hash": "sha256:" + pq_hash,
                 },
                 "schema": table_schema(model),
             }
@@ -178,30 +216,53 @@ def descriptor(stage: Path, release: tuple[str, str] | None = None) -> dict:
 def stage_package(
     tables: dict[str, pa.Table], stage: Path, release: tuple[str, str] | None = None
 ) -> list[str]:
-    """Write every published file under `stage`; return their relative paths."""
+    """Write every published file under `stage`, each synced to disk before this returns;
+    return their relative paths.
+
+    The data files are written, hashed and synced by a pool of threads while this thread
+    writes the schemas and the docs (and then has the pool sync them)."""
+    from build_dataset import docs  # data dictionary, dataset card, timeline (docs/)
+
     (stage / "data").mkdir(parents=True)
     (stage / "schema").mkdir()
     files = []
-    for model in TABLES:
-        name = model.table_name
-        write_csv(tables[name], model, stage / "data" / f"{name}.csv")
-        write_parquet(tables[name], stage / "data" / f"{name}.parquet")
-        (stage / "schema" / f"{name}.schema.json").write_bytes(_json(json_schema(model)))
-        (stage / "schema" / f"{name}.tableschema.json").write_bytes(_json(table_schema(model)))
-        files += [
-            f"data/{name}.csv",
-            f"data/{name}.parquet",
-            f"schema/{name}.schema.json",
-            f"schema/{name}.tableschema.json",
-        ]
-    for extra_name, content in extra_schema_files().items():
-        (stage / "schema" / extra_name).write_bytes(_json(content))
-        files.append(f"schema/{extra_name}")
-    (stage / "datapackage.json").write_bytes(_json(descriptor(stage, release)))
-    files.append("datapackage.json")
-    from build_dataset import docs  # data dictionary, dataset card, timeline (docs/)
+    synced: dict[str, Future[Digest]] = {}
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        for model in TABLES:  # each table's Parquet file first: it takes longer to write
+            name = model.table_name
+            path = stage / "data" / f"{name}.parquet"
+            write = partial(write_parquet, tables[name], path)
+            synced[f"data/{name}.parquet"] = pool.submit(_write_hash_sync, write, path)
+            path = stage / "data" / f"{name}.csv"
+            write = partial(write_csv, tables[name], model, path)
+            synced[f"data/{name}.csv"] = pool.submit(_write_hash_sync, write, path)
 
-    files += docs.write(tables, stage, release)
+        def put(rel: str, content: bytes) -> None:
+            (stage / rel).write_bytes(content)
+            synced[rel] = pool.submit(_hash_and_sync, stage / rel)
+
+        for model in TABLES:
+            name = model.table_name
+            put(f"schema/{name}.schema.json", _json(json_schema(model)))
+            put(f"schema/{name}.tableschema.json", _json(table_schema(model)))
+            files += [
+                f"data/{name}.csv",
+                f"data/{name}.parquet",
+                f"schema/{name}.schema.json",
+                f"schema/{name}.tableschema.json",
+            ]
+        for extra_name, content in extra_schema_files().items():
+            put(f"schema/{extra_name}", _json(content))
+            files.append(f"schema/{extra_name}")
+        (stage / "docs").mkdir()
+        rendered = docs.render(tables, release)
+        for rel, content in rendered.items():
+            put(rel, content)
+        data = {rel: synced[rel].result() for rel in synced if rel.startswith("data/")}
+        put("datapackage.json", _json(descriptor(stage, release, data)))
+        files += ["datapackage.json", *rendered]
+        for future in synced.values():
+            future.result()  # raises what a writer raised
     return files
 
 
@@ -234,8 +295,6 @@ def publish(
             files = stage_package(tables, stage, release)
             if checks is not None:
                 checks(stage)
-            for rel in files:
-                _fsync(stage / rel)
             journal.write_text(json.dumps({"stage": stage.name, "files": files}))
             _fsync(journal)
             try:
@@ -306,7 +365,11 @@ def _swap(stage: Path, out: Path, files: list[str]) -> None:
         target, staged = out / rel, stage / rel
         if not staged.exists():  # already moved by the interrupted swap being finished
             continue
-        if target.exists() and target.read_bytes() == staged.read_bytes():
+        if (
+            target.exists()
+            and target.stat().st_size == staged.stat().st_size
+            and target.read_bytes() == staged.read_bytes()
+        ):
             continue
         os.replace(staged, target)
     keep = set(files)
