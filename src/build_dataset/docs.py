@@ -504,6 +504,7 @@ class _Axis:
         self.gap = min(BREAK_W, (PLOT_X1 - PLOT_X0) / (4 * len(self.runs)))
         self.year_w = (PLOT_X1 - PLOT_X0 - self.gap * (len(self.runs) - 1)) / n_years
         self.starts = []
+        self.middles: dict[dt.date, float] = {}  # day -> x of its middle (see _day_x)
         x = PLOT_X0
         for a, b in self.runs:
             self.starts.append(x)
@@ -671,7 +672,11 @@ def _row_frame(top: float, key: str, tooltip: str, date: str, label: str, sub: s
 
 
 def _day_x(axis: _Axis, day: dt.date) -> float:
-    return (axis.x(day) + axis.x(day, end=True)) / 2
+    """x of the middle of `day` (remembered: many articles share a day)."""
+    x = axis.middles.get(day)
+    if x is None:
+        x = axis.middles[day] = (axis.x(day) + axis.x(day, end=True)) / 2
+    return x
 
 
 def _article_mark(a: dict, y: float, axis: _Axis, colour: dict[str, str]) -> str:
