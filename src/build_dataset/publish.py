@@ -227,7 +227,8 @@ def stage_package(
     (stage / "schema").mkdir()
     files = []
     synced: dict[str, Future[Digest]] = {}
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+    pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
+    try:
         for model in TABLES:  # each table's Parquet file first: it takes longer to write
             name = model.table_name
             path = stage / "data" / f"{name}.parquet"
@@ -263,6 +264,8 @@ def stage_package(
         files += ["datapackage.json", *rendered]
         for future in synced.values():
             future.result()  # raises what a writer raised
+    finally:  # on a failure, files not yet begun are not written
+        pool.shutdown(cancel_futures=True)
     return files
 
 
