@@ -121,7 +121,12 @@ def cmd_validate(args) -> int:
     return 1 if problems else 0
 
 
-def parser() -> argparse.ArgumentParser:
+CORE_COMMANDS = ("build", "audit", "validate")
+
+
+def parser(extras: bool = True) -> argparse.ArgumentParser:
+    """The command line; `extras=False` leaves out the commands of other modules (their
+    imports cost a build found up to date more than the build itself)."""
     p = argparse.ArgumentParser(prog="build-dataset", description=__doc__.splitlines()[0])
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     from build_dataset import __version__
@@ -148,7 +153,7 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--format", choices=("text", "json"), default="text")
     v.set_defaults(func=cmd_validate)
 
-    for extra in _extra_commands():
+    for extra in _extra_commands() if extras else ():
         extra(sub)
     for command in sub.choices.values():  # `--debug` also after the command
         with contextlib.suppress(argparse.ArgumentError):  # unless it has one already
@@ -168,9 +173,12 @@ def _extra_commands():
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    words = [a for a in argv if not a.startswith("-")]
+    core = bool(words) and words[0] in CORE_COMMANDS
+    args = parser(extras=not core).parse_args(argv)
     if args.command is None:
-        args = parser().parse_args(["build", *(argv or sys.argv[1:])])
+        args = parser(extras=False).parse_args(["build", *argv])
     try:
         return args.func(args)
     except BuildFailed as e:

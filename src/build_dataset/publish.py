@@ -36,12 +36,12 @@ except ImportError:  # Windows: no lock
     fcntl = None
 
 import pyarrow as pa
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
 import build_dataset
-from build_dataset.models import TABLES
-from build_dataset.schema import columns, json_schema, table_schema
+
+# The writers (pyarrow.csv, pyarrow.parquet) and the models are imported where they are
+# used: a build found up to date needs only `tidy` and `sha256_file` of this module, and
+# should not pay for loading them.
 
 NAME = "acftu-discourse"
 STAGE_PREFIX = ".build-"  # staging folders inside the output folder
@@ -142,6 +142,10 @@ def csv_bytes(table: pa.Table, model) -> bytes:
 def write_csv(table: pa.Table, model, path) -> None:
     """Write the CSV form of a table (see `csv_bytes`) to a path or a binary file object,
     streamed: the whole CSV never stands in memory."""
+    import pyarrow.csv as pacsv
+
+    from build_dataset.schema import columns
+
     for c in columns(model):
         if c.kind == "list":
             values = [
@@ -155,6 +159,8 @@ def write_csv(table: pa.Table, model, path) -> None:
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:
+    import pyarrow.parquet as pq
+
     pq.write_table(table, path, **PARQUET_OPTIONS)
 
 
@@ -168,6 +174,9 @@ def descriptor(
     """`release` = (version, date) overrides the package's (`build-dataset release`).
     `digests`: relative path -> (bytes, SHA-256) of the data files, if known (else they are
     read from `stage`)."""
+    from build_dataset.models import TABLES
+    from build_dataset.schema import table_schema
+
     version, date = release or (build_dataset.__version__, build_dataset.__release_date__)
     known = digests or {}
 
@@ -222,6 +231,8 @@ def stage_package(
     The data files are written, hashed and synced by a pool of threads while this thread
     writes the schemas and the docs (and then has the pool sync them)."""
     from build_dataset import docs  # data dictionary, dataset card, timeline (docs/)
+    from build_dataset.models import TABLES
+    from build_dataset.schema import json_schema, table_schema
 
     (stage / "data").mkdir(parents=True)
     (stage / "schema").mkdir()
