@@ -423,18 +423,24 @@ def ingest(sources_dir: Path, problems: Problems) -> list[Article]:
     return [a for a in articles if a is not None]
 
 
-def plan(sources_dir: Path, problems: Problems) -> list[Source]:
+def plan(
+    sources_dir: Path, problems: Problems, digests: dict[str, str] | None = None
+) -> list[Source]:
     """The sources to read, in article order: every manifest row whose file exists, has
     the sha256 the manifest recorded, and is not the same bytes as an earlier row. Their
     bytes are not kept (`read_source` reads each again), so that the sources of a large
-    corpus can be handed to worker processes without their texts."""
+    corpus can be handed to worker processes without their texts. `digests`: the SHA-256
+    of the folder's files by name, when the caller has just read them (the build's
+    fingerprint); a file not in it is read."""
+    known = digests or {}
     manifest = _display(sources_dir / MANIFEST)
     folder = os.fspath(sources_dir)
     shipped: dict[str, Source] = {}  # sha256 -> first source with those bytes
     out = []
     for src in read_manifest(sources_dir, problems):
+        sha = known.get(src.file)
         try:
-            raw = _read(os.path.join(folder, src.file))
+            sha = sha or hashlib.sha256(_read(os.path.join(folder, src.file))).hexdigest()
         except FileNotFoundError:
             problems.add(manifest, src.line, "file", f"{src.file!r} does not exist")
             continue
@@ -442,7 +448,6 @@ def plan(sources_dir: Path, problems: Problems) -> list[Source]:
             path = _display(sources_dir / src.file)
             problems.add(path, None, "file", f"cannot read: {e.strerror}")
             continue
-        sha = hashlib.sha256(raw).hexdigest()
         if src.meta.get("sha256") and src.meta["sha256"] != sha:
             problems.add(
                 manifest,

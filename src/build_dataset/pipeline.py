@@ -283,17 +283,18 @@ class ArticleText:
 
 
 def make_tables(
-    sources: Path, annotations: Path | None, progress=None
+    sources: Path, annotations: Path | None, progress=None, digests: dict[str, str] | None = None
 ) -> tuple[dict[str, pa.Table], Audit]:
     """Run every stage up to `check`; raise BuildFailed with all problems of a stage.
-    Returns the tables and the audit (the rows still of status auto)."""
+    Returns the tables and the audit (the rows still of status auto). `digests`: the
+    SHA-256 of the sources' files by name, if known (see `fingerprint`)."""
     from build_dataset import curate, ingest
     from build_dataset.assemble import TableBuilder, table_from_rows
     from build_dataset.check import check_tables
     from build_dataset.models import BY_NAME
 
     problems = Problems()
-    planned = ingest.plan(sources, problems)
+    planned = ingest.plan(sources, problems, digests)
     ann = curate.load(annotations, problems, display=ingest._display)
     # The batch tables are gathered part by part as the batches come back from the
     # workers: the main process never holds an article or a row as a Python object, only
@@ -368,17 +369,28 @@ def make_tables(
 # ---------------------------------------------------------------- build (with skip cache)
 
 
-def fingerprint(sources: Path, annotations: Path | None) -> str:
-    """Hash of everything a build reads: the builder's code, the sources, the annotations."""
-    h = hashlib.sha256()
+def fingerprint(sources: Path, annotations: Path | None) -> tuple[str, dict[str, str]]:
+    """Hash of everything a build reads (the builder's code, the sources, the annotations),
+    and the SHA-256 of each file of the sources folder by name, which `ingest.plan` takes
+    instead of reading every source again."""
     code = Path(__file__).parent
-    inputs = sorted(code.rglob("*.py"))
-    inputs += sorted(p for p in sources.iterdir() if p.is_file())
+    inputs = [("code", p.relative_to(code).as_posix(), p) for p in sorted(code.rglob("*.py"))]
+    folders = [("sources", sources)]
     if annotations is not None and annotations.is_dir():
-        inputs += sorted(p for p in annotations.iterdir() if p.is_file())
-    for p in inputs:
-        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
-    return h.hexdigest()
+        folders.append(("annotations", annotations))
+    source_digests: dict[str, str] = {}
+    for group, folder in folders:
+        with os.scandir(folder) as entries:
+            names = sorted(e.name for e in entries if e.is_file())
+        inputs += [(group, name, os.path.join(folder, name)) for name in names]
+    h = hashlib.sha256()
+    for group, name, path in inputs:
+        with open(path, "rb", buffering=0) as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+        if group == "sources":
+            source_digests[name] = digest
+        h.update(f"{group}/{name}\0{digest}\n".encode())
+    return h.hexdigest(), source_digests
 
 
 def _intact(out: Path, recorded: dict) -> bool:
@@ -397,7 +409,7 @@ def build(
 
     tidy(out)  # a build killed earlier: finish its swap, remove its staging folder
     stamp = out / CACHE_FILE
-    key = fingerprint(sources, annotations) if sources.is_dir() else None
+    key, digests = fingerprint(sources, annotations) if sources.is_dir() else (None, None)
     if use_cache and key and stamp.is_file():
         try:
             recorded = json.loads(stamp.read_text(encoding="utf-8"))
@@ -405,7 +417,7 @@ def build(
             recorded = {}
         if recorded.get("fingerprint") == key and _intact(out, recorded):
             return Result(None, [], sorted(recorded["files"]), True, recorded.get("uncurated", 0))
-    tables, audit = make_tables(sources, annotations, progress)
+    tables, audit = make_tables(sources, annotations, progress, digests)
 
     def write_stamp(files: list[str]) -> None:  # under publish's lock: no other build's files
         if key:
