@@ -27,6 +27,8 @@ piece is tried alone ("English Edition of Qiushi Journal" -> "Qiushi Journal").
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -152,9 +154,13 @@ APPOSITION = re.compile(
 )
 SPEECH_AFTER = re.compile(r"\s+(?:also\s+)?([a-z]+)")
 
-CAP = r"[A-Z][A-Za-z0-9]*(?:[-’'&][A-Za-z0-9]+)*"
+CAP_TAIL = r"[A-Za-z0-9]*(?:[-’'&][A-Za-z0-9]+)*"
+CAP = "[A-Z]" + CAP_TAIL
+# A run starts at a capital not preceded by a word character; the capital comes first in
+# the pattern (the look-behind checks the character before it) so that the regex engine
+# skips ahead to the next capital instead of trying the look-behind at every character.
 CHUNK = re.compile(
-    rf"(?<![\w’'&-]){CAP}(?:(?: (?:of|the|and|for|de)){{0,2}} {CAP}"
+    rf"[A-Z](?<![\w’'&-][A-Z]){CAP_TAIL}(?:(?: (?:of|the|and|for|de)){{0,2}} {CAP}"
     rf"| [A-Z]\.(?= [A-Z]))*(?![\w’'&-])"
 )
 ACRONYM = re.compile(r"[A-Z]{2,7}")
@@ -204,30 +210,42 @@ def find_names(
     layout = layout or Layout(text)
     known = gazetteer.find(text)
     taken = [(n.char_start, n.char_end) for n in known]
+    ends = [b for _, b in taken]
     unknown: list[NameCandidate] = []
-    for m in CHUNK.finditer(text):
-        if layout.is_headline(m.start()):
+    # runs hold no line break, so each lies in one paragraph: headlines are skipped whole
+    for ps, pe in layout.paragraphs:
+        if layout.is_headline(ps):
             continue
-        for s, e in _free_pieces(m.start(), m.end(), taken):
-            unknown.extend(_chunk_names(text, s, e, layout))
+        for m in CHUNK.finditer(text, ps, pe):
+            s, e = m.span()
+            first = bisect.bisect_right(ends, s)  # the first gazetteer span ending after s
+            if first == len(taken) or taken[first][0] >= e:  # most runs: no overlap
+                unknown.extend(_chunk_names(text, s, e, layout))
+                continue
+            for a, b in _free_pieces(s, e, taken, first):
+                unknown.extend(_chunk_names(text, a, b, layout))
     return sorted(known + unknown, key=lambda n: n.char_start)
 
 
-def _free_pieces(s: int, e: int, taken: list[tuple[int, int]]):
-    """[s, e) minus the gazetteer spans (a sorted, non-overlapping list)."""
+def _free_pieces(s: int, e: int, taken: list[tuple[int, int]], first: int):
+    """[s, e) minus the gazetteer spans (a sorted, non-overlapping list), from taken[first],
+    the first span that ends after s."""
     pos = s
-    for a, b in taken:
-        if b <= pos or a >= e:
-            continue
+    for a, b in taken[first:]:
+        if a >= e:
+            break
         if a > pos:
             yield pos, a
-        pos = max(pos, b)
+        pos = b
     if pos < e:
         yield pos, e
 
 
 def _chunk_names(text: str, s: int, e: int, layout: Layout) -> list[NameCandidate]:
     """Typed names inside the capitalized run text[s:e]."""
+    word = text[s:e]
+    if " " not in word:  # most runs are one word: "The", "In", "China"
+        return _one_word(text, s, e, word)
     toks = [m.span() for m in WORD.finditer(text, s, e)]
     out: list[NameCandidate] = []
     # split at possessives ("China’s Ministry" -> "China", "Ministry …")
@@ -239,6 +257,40 @@ def _chunk_names(text: str, s: int, e: int, layout: Layout) -> list[NameCandidat
             start = i + 1
     out.extend(_piece(text, toks[start:], layout))
     return out
+
+
+def _one_word(text: str, s: int, e: int, word: str) -> list[NameCandidate]:
+    """_chunk_names for a run of one word, which only a surname's next word can change."""
+    if word.endswith(("’s", "'s")) and word not in ("People's", "People’s"):
+        e -= 2
+        word = word[:-2]
+        if not word:
+            return []
+    kind = _word_kind(word)
+    if kind == "speaker":  # "Chen said"
+        kind = "person" if _spoke(text, e) else None
+    return [NameCandidate(s, e, word, kind, None)] if kind else []
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_kind(word: str) -> str | None:
+    """What _piece and _type make of a run of this one word: a leading or connecting word
+    is dropped, then a known name, a surname ("speaker": a person if a verb of speech
+    follows), an acronym, or nothing."""
+    if word in LEADING or word in CONNECTORS or not word[0].isupper():
+        return None
+    known = _known(word)
+    if known:
+        return known
+    if NAME_SHAPE.fullmatch(word):
+        return "speaker" if word in SURNAMES else None
+    return "organization" if _acronym(word) else None
+
+
+def _spoke(text: str, e: int) -> bool:
+    """A verb of speech follows text[:e] ("Chen said", "Chen also said")."""
+    speech = SPEECH_AFTER.match(text, e)
+    return speech is not None and speech.group(1) in SPEECH
 
 
 def _piece(
@@ -346,8 +398,7 @@ def _type(words: list[str], text: str, s: int, e: int, titled: bool) -> str | No
     if all(NAME_SHAPE.fullmatch(w) for w in words):
         if _person_shape(words) or (titled and len(words) <= 3):
             return "person"
-        speech = SPEECH_AFTER.match(text, e)
-        spoke = speech is not None and speech.group(1) in SPEECH
+        spoke = _spoke(text, e)
         if len(words) == 1:
             return "person" if spoke and words[0] in SURNAMES else None
         if len(words) <= 3 and (spoke or APPOSITION.match(text, e)):
