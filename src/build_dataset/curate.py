@@ -24,6 +24,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
@@ -408,6 +409,7 @@ def _span_id(article_id: str, start: int, end: int) -> str:
     return f"{article_id}:{start}-{end}"
 
 
+@lru_cache(maxsize=1 << 16)  # the same names recur in article after article
 def auto_entity_id(name: str) -> str:
     return "auto-" + slug(name)
 
