@@ -419,7 +419,7 @@ def _intact(out: Path, recorded: dict) -> bool:
 def build(
     sources: Path, out: Path, annotations: Path | None, progress=None, use_cache: bool = True
 ) -> Result:
-    from build_dataset.publish import publish, sha256_file, tidy
+    from build_dataset.publish import publish, tidy
 
     tidy(out)  # a build killed earlier: finish its swap, remove its staging folder
     stamp = out / CACHE_FILE
@@ -437,13 +437,13 @@ def build(
     finally:
         gc.set_threshold(*old)
 
-    def write_stamp(files: list[str]) -> None:  # under publish's lock: no other build's files
+    def write_stamp(digests: dict) -> None:  # under publish's lock: no other build's files
         if key:
             stamp.parent.mkdir(parents=True, exist_ok=True)
             record = {
                 "fingerprint": key,
                 "uncurated": len(audit),  # the count only: the audit itself can be large
-                "files": {rel: sha256_file(out / rel) for rel in files},
+                "files": {rel: sha256 for rel, (_, sha256) in digests.items()},
             }
             stamp.write_text(json.dumps(record, default=str), encoding="utf-8")
 

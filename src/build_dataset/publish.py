@@ -224,9 +224,9 @@ def descriptor(
 
 def stage_package(
     tables: dict[str, pa.Table], stage: Path, release: tuple[str, str] | None = None
-) -> list[str]:
+) -> tuple[list[str], dict[str, Digest]]:
     """Write every published file under `stage`, each synced to disk before this returns;
-    return their relative paths.
+    return their relative paths, and the size and SHA-256 of each.
 
     The data files are written, hashed and synced by a pool of threads while this thread
     writes the schemas and the docs (and then has the pool sync them)."""
@@ -273,11 +273,10 @@ def stage_package(
         data = {rel: synced[rel].result() for rel in synced if rel.startswith("data/")}
         put("datapackage.json", _json(descriptor(stage, release, data)))
         files += ["datapackage.json", *rendered]
-        for future in synced.values():
-            future.result()  # raises what a writer raised
+        digests = {rel: synced[rel].result() for rel in files}  # raises what a writer raised
     finally:  # on a failure, files not yet begun are not written
         pool.shutdown(cancel_futures=True)
-    return files
+    return files, digests
 
 
 def extra_schema_files() -> dict[str, dict]:
@@ -295,7 +294,8 @@ def publish(
     done=None,
 ) -> list[str]:
     """Stage, run `checks(stage)` (which raises to abort), then swap into `out`, then run
-    `done(files)` while still holding the lock (the build's fingerprint stamp).
+    `done(digests)` ({path: (size, SHA-256)} of the files published) while still holding
+    the lock (the build's fingerprint stamp).
 
     A build killed while staging leaves the published files untouched (its staging
     folder is removed by the next publish). The swap itself is journaled: a build killed
@@ -306,7 +306,7 @@ def publish(
         stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=out))
         journal = out / JOURNAL_FILE
         try:
-            files = stage_package(tables, stage, release)
+            files, digests = stage_package(tables, stage, release)
             if checks is not None:
                 checks(stage)
             journal.write_text(json.dumps({"stage": stage.name, "files": files}))
@@ -318,7 +318,7 @@ def publish(
                 raise
             journal.unlink()
             if done is not None:
-                done(files)
+                done(digests)
             return files
         finally:
             if not journal.exists():  # else recover() needs it: the swap is unfinished
