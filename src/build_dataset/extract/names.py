@@ -220,7 +220,7 @@ def find_names(
             s, e = m.span()
             first = bisect.bisect_right(ends, s)  # the first gazetteer span ending after s
             if first == len(taken) or taken[first][0] >= e:  # most runs: no overlap
-                unknown.extend(_chunk_names(text, s, e, layout))
+                unknown.extend(_run_names(text, s, e, layout))
                 continue
             for a, b in _free_pieces(s, e, taken, first):
                 unknown.extend(_chunk_names(text, a, b, layout))
@@ -239,6 +239,35 @@ def _free_pieces(s: int, e: int, taken: list[tuple[int, int]], first: int):
         pos = b
     if pos < e:
         yield pos, e
+
+
+def _run_names(text: str, s: int, e: int, layout: Layout) -> list[NameCandidate]:
+    """_chunk_names of a whole run, remembered for runs of several words.
+
+    What those give depends on the run and on the text around it only through three
+    questions: does the run open its sentence, is it followed by a verb of speech, by an
+    apposition. Inside a run there is no comma, and no lowercase word but a connector, so
+    nothing inside looks like speech or an apposition; and when no sentence starts inside
+    the run (checked), no word but the first can open one. Runs recur ("President Xi
+    Jinping", "CPC Central Committee"), so their names are kept as offsets into the run.
+    """
+    run = text[s:e]
+    if " " not in run:
+        return _one_word(text, s, e, run)
+    if layout.sentence(e - 1)[0] > s:  # a sentence starts inside the run: not remembered
+        return _chunk_names(text, s, e, layout)
+    key = (run, layout.at_sentence_start(s), _spoke(text, e), bool(APPOSITION.match(text, e)))
+    found = _RUN_NAMES.get(key)
+    if found is None:
+        if len(_RUN_NAMES) >= RUN_CACHE_SIZE:
+            _RUN_NAMES.clear()
+        names = _chunk_names(text, s, e, layout)
+        found = _RUN_NAMES[key] = [(n.char_start - s, n.char_end - s, n.entity_type) for n in names]
+    return [NameCandidate(s + a, s + b, run[a:b], kind, None) for a, b, kind in found]
+
+
+_RUN_NAMES: dict[tuple[str, bool, bool, bool], list[tuple[int, int, str]]] = {}
+RUN_CACHE_SIZE = 1 << 14  # runs remembered at most (then forgotten all at once)
 
 
 def _chunk_names(text: str, s: int, e: int, layout: Layout) -> list[NameCandidate]:
