@@ -175,9 +175,7 @@ class Gazetteer:
 
     def __init__(self, forms: dict[str, tuple[str, str]]):
         self.forms = forms  # surface form -> (entity_id, entity_type)
-        self.pattern = (
-            re.compile(r"(?<![\w’'-])" + trie(forms) + r"(?![\w]|-[A-Z0-9])") if forms else None
-        )
+        self.pattern = re.compile(_forms_regex(forms)) if forms else None
 
     @classmethod
     def from_entities(cls, entities: Iterable[tuple[str, str, str, Sequence[str]]]) -> Gazetteer:
@@ -201,6 +199,24 @@ class Gazetteer:
             entity_id, entity_type = self.forms[m.group()]
             out.append(NameCandidate(m.start(), m.end(), m.group(), entity_type, entity_id))
         return out
+
+
+def _forms_regex(forms: Iterable[str]) -> str:
+    """The forms on word boundaries, the longest at a position winning: one trie per first
+    character, the boundary before the form checked after that character, so that the
+    pattern starts with a character and the regex engine skips to where one can start."""
+    by_first: dict[str, list[str]] = {}
+    for form in forms:
+        by_first.setdefault(form[0], []).append(form[1:])
+    alternatives = []
+    for first, rests in sorted(by_first.items()):
+        c = re.escape(first)
+        longer = [rest for rest in rests if rest]
+        tail = trie(longer) if longer else ""
+        if longer and "" in rests:  # the one-character form too
+            tail = f"(?:{tail})?"
+        alternatives.append(rf"{c}(?<![\w’'-]{c}){tail}")
+    return "(?:" + "|".join(alternatives) + r")(?![\w]|-[A-Z0-9])"
 
 
 def find_names(
