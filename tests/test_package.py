@@ -166,3 +166,46 @@ def test_a_build_skipped_as_up_to_date_still_reports_the_uncurated_count(root, t
     assert counts[0] and counts[0] == counts[1]
     assert int(counts[0][0].split()[0]) > 0
     assert "up to date" in second.stderr and "up to date" not in first.stderr
+
+
+def _broken_rows(model, row: dict) -> list[dict]:
+    """Variants of a valid row, each breaking one rule of the model's fields."""
+    out = [{**row, "unexpected": 1}]  # extra column
+    for name, field in model.model_fields.items():
+        out.append({k: v for k, v in row.items() if k != name})  # missing column
+        out.append({**row, name: [1]})  # a list where no field takes one
+        if field.annotation in (int, float) or name in ("char_start", "char_end"):
+            out.append({**row, name: -1})  # below a minimum, where there is one
+        if isinstance(row[name], str):
+            out += [{**row, name: ""}, {**row, name: "not an id!"}, {**row, name: None}]
+    return out
+
+
+@pytest.mark.parametrize("model", TABLES, ids=lambda m: m.table_name)
+def test_rows_are_validated_by_the_same_rules_as_the_models(root, model):
+    """The builder validates rows against a TypedDict made from each model (faster than
+    building model instances): it must accept and reject exactly what the model does."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from build_dataset.assemble import row_type
+
+    adapter = TypeAdapter(row_type(model))
+    rows = pq.read_table(root / "data" / f"{model.table_name}.parquet").to_pylist()[:20]
+    if not rows:
+        pytest.skip(f"{model.table_name} has no rows to vary")
+    tried = rejected = 0
+    for row in rows[:3] + [r for base in rows[:2] for r in _broken_rows(model, base)]:
+        try:
+            model.model_validate(row)
+            expected = None
+        except ValidationError as e:
+            expected = sorted((err["loc"], err["type"]) for err in e.errors())
+        try:
+            adapter.validate_python(row)
+            got = None
+        except ValidationError as e:
+            got = sorted((err["loc"], err["type"]) for err in e.errors())
+        assert got == expected, (model.table_name, row)
+        tried += 1
+        rejected += expected is not None
+    assert rejected > tried // 2  # the variants do break rules
