@@ -24,7 +24,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Annotated
 
@@ -994,14 +994,18 @@ class Audit(Sequence):
     """The automatic candidates no annotation covers or dismisses (the rows of status
     auto), in article and position order, each read as a dict {table, article, evidence,
     start}; kept as an Arrow table, as a corpus without annotations has one per
-    candidate."""
+    candidate. Sorted when first read: a build only counts it."""
 
     def __init__(self, entries: list[tuple] | pa.Table):  # (article, start, table, evidence)
         if not isinstance(entries, pa.Table):
             entries = pa.Table.from_pylist(
                 [dict(zip(_AUDIT_SCHEMA.names, e, strict=True)) for e in entries], _AUDIT_SCHEMA
             )
-        self.table = entries.sort_by([(k, "ascending") for k in ("article", "start", "table")])
+        self._entries = entries
+
+    @cached_property
+    def table(self) -> pa.Table:
+        return self._entries.sort_by([(k, "ascending") for k in ("article", "start", "table")])
 
     @classmethod
     def of(cls, tables: dict[str, pa.Table]) -> Audit:
@@ -1014,7 +1018,7 @@ class Audit(Sequence):
         return cls(pa.concat_tables(parts))
 
     def __len__(self) -> int:
-        return self.table.num_rows
+        return self._entries.num_rows
 
     def _dicts(self, table: pa.Table) -> list[dict]:
         return [
