@@ -100,13 +100,16 @@ RANGE_CONN = r"(?:\s+(?P<{k}_conn>to|until|till|through|and)\s+|\s*(?P<{k}_dash>
 
 
 def _after(*words: str) -> str:
-    """Zero-width: the position follows one of `words` (either capitalization) and a blank."""
-    alts = []
+    """Zero-width: the position follows one of `words` (either capitalization) and a blank.
+
+    One lookbehind per length of word (a lookbehind has a fixed width), each a trie: the
+    engine tries a handful of lookbehinds instead of one per word."""
+    by_width: dict[tuple[int, str], list[str]] = {}
     for w in words:
         for v in dict.fromkeys((w, w[0].upper() + w[1:])):
             tail = "" if v.endswith("-") else r"\s"
-            alts.append(rf"(?<=\b{re.escape(v)}{tail})")
-    return "(?:" + "|".join(alts) + ")"
+            by_width.setdefault((len(v), tail), []).append(v)
+    return "(?:" + "|".join(rf"(?<=\b{trie(vs)}{tail})" for (_, tail), vs in by_width.items()) + ")"
 
 
 YEAR_CONTEXT = _after(
@@ -276,16 +279,52 @@ ALTERNATIVES = [
 RANGES = {"rmd", "rdm", "rmo", "ryr"}
 # every date starts a word with a digit, a month or weekday name (its first three letters
 # here), or one of these words in any case: a cheap first test, which most words fail
+NAME_STARTS = sorted({m[:3] for m in MONTH_NAMES} | {w[:3].title() for w in WEEKDAYS})
+CASELESS_STARTS = (
+    "from between this last next coming yesterday tomorrow first second third fourth".split()
+)
+
+
+def _cases(letter: str) -> str:
+    """The characters (?i:letter) matches, for the first letters of CASELESS_STARTS: the
+    two ASCII cases, and for "s" also the long s "ſ" (U+017F)."""
+    return letter.upper() + letter + ("ſ" if letter == "s" else "")
+
+
+def _caseless(words: list[str], tail: str) -> str:
+    """Alternatives matching `words` in any case, as (?i:…) would, then `tail`, grouped by
+    first letter with the letter as a class: "[Ff](?i:rom|irst|ourth)\\b". The engine skips
+    an alternative whose opening class the character fails without entering it, where it
+    enters every (?i:…) alternative."""
+    rests: dict[str, list[str]] = {}
+    for w in words:
+        rests.setdefault(w[0], []).append(w[1:])
+    return "|".join(f"[{_cases(c)}](?i:{'|'.join(r)}){tail}" for c, r in rests.items())
+
+
 START = (
-    r"\b(?=[0-9]|"
-    + "|".join(sorted({m[:3] for m in MONTH_NAMES} | {w[:3].title() for w in WEEKDAYS}))
-    + r"|(?i:from|between|this|last|next|coming|yesterday|tomorrow|first|second|third"
-    r"|fourth)\b)"
+    # the first character alone, a single test where most words stop
+    r"\b(?=[0-9"
+    + "".join(dict.fromkeys(w[0] for w in NAME_STARTS))
+    + "".join(_cases(c) for c in dict.fromkeys(w[0] for w in CASELESS_STARTS))
+    + "])(?=[0-9]|"
+    + "|".join(NAME_STARTS)
+    + "|"
+    + _caseless(CASELESS_STARTS, r"\b")
+    + ")"
 )
 PATTERN = re.compile(START + "(?:" + "|".join(f"(?P<{k}>{p})" for k, p in ALTERNATIVES) + ")")
 SINGLES = re.compile(
     START + "(?:" + "|".join(f"(?P<{k}>{p})" for k, p in ALTERNATIVES if k not in RANGES) + ")"
 )
+# The same patterns one character earlier. A date starts a word (START), so past the text's
+# first character it follows a character that is not an ASCII letter, digit or "_". A
+# pattern that opens with such a class is searched by the engine with a fast loop over
+# characters, where one beginning with START is tried at every position (most of the time
+# of find_dates went there).
+BEFORE_WORD = "[^0-9A-Za-z_]"
+PATTERN_SCAN = re.compile(BEFORE_WORD + PATTERN.pattern)
+SINGLES_SCAN = re.compile(BEFORE_WORD + SINGLES.pattern)
 
 # after a range ending in a bare day ("from April 22 to 24"), a lower-case word must be a
 # function word: "from May 1 to 24 cities" is a date and a count, not a range
@@ -377,12 +416,12 @@ def find_dates(text: str, published: dt.date, layout: Layout | None = None) -> l
     out: list[DateCandidate] = []
     pos, n = 0, len(text)
     while pos < n:
-        m = PATTERN.search(text, pos)
+        m = _search(PATTERN, PATTERN_SCAN, text, pos)
         if m is None:
             break
         cand = _candidate(m, text, published, layout)
         if cand is None and m.lastgroup in RANGES:  # not a range: its first date may be one
-            m = SINGLES.search(text, m.start())
+            m = _search(SINGLES, SINGLES_SCAN, text, m.start())
             if m is None:
                 break
             cand = _candidate(m, text, published, layout)
@@ -390,6 +429,17 @@ def find_dates(text: str, published: dt.date, layout: Layout | None = None) -> l
             out.append(cand)
         pos = max(m.end(), m.start() + 1)
     return out
+
+
+def _search(pattern: re.Pattern, scan: re.Pattern, text: str, pos: int) -> re.Match | None:
+    """`pattern.search(text, pos)`, found with `scan` (the pattern after one character)."""
+    if pos == 0:
+        m = pattern.match(text, 0)
+        if m is not None:
+            return m
+        pos = 1
+    found = scan.search(text, pos - 1)
+    return None if found is None else pattern.match(text, found.start() + 1)
 
 
 def _candidate(m: re.Match, text: str, published: dt.date, layout: Layout):
