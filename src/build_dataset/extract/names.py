@@ -264,15 +264,17 @@ def _run_names(text: str, s: int, e: int, layout: Layout) -> list[NameCandidate]
     questions: does the run open its sentence, is it followed by a verb of speech, by an
     apposition. Inside a run there is no comma, and no lowercase word but a connector, so
     nothing inside looks like speech or an apposition; and when no sentence starts inside
-    the run (checked), no word but the first can open one. Runs recur ("President Xi
-    Jinping", "CPC Central Committee"), so their names are kept as offsets into the run.
+    the run (checked), no word but the first can open one, which is only asked of a first
+    word ending like "Running" or "Based". Runs recur ("President Xi Jinping", "CPC
+    Central Committee"), so their names are kept as offsets into the run.
     """
     run = text[s:e]
     if " " not in run:
         return _one_word(text, s, e, run)
     if layout.sentence(e - 1)[0] > s:  # a sentence starts inside the run: not remembered
         return _chunk_names(text, s, e, layout)
-    key = (run, layout.at_sentence_start(s), _spoke(text, e), bool(APPOSITION.match(text, e)))
+    opens = run[: run.index(" ")].endswith(COMMON_ENDINGS) and layout.at_sentence_start(s)
+    key = (run, opens, _spoke(text, e), bool(APPOSITION.match(text, e)))
     found = _RUN_NAMES.get(key)
     if found is None:
         if len(_RUN_NAMES) >= RUN_CACHE_SIZE:
