@@ -21,7 +21,7 @@ import pytest
 
 from build_dataset import publish as publish_module
 from build_dataset.check import validate_package
-from build_dataset.errors import BuildFailed
+from build_dataset.errors import BuildFailed, Problem
 from build_dataset.pipeline import build, make_tables
 from build_dataset.publish import JOURNAL_FILE, STAGE_PREFIX, publish, recover
 
@@ -193,6 +193,23 @@ def test_checks_failing_after_staging_leave_every_file_byte_identical(project, c
         publish(tables, project / "out", checks=checks)
     assert staged and staged[0] == clean["new"]  # the whole package was written...
     assert published(project / "out") == clean["old"]  # ...and none of it published
+    assert leftovers(project / "out") == []
+
+
+def test_a_table_check_failing_while_staging_publishes_nothing(project, clean, monkeypatch):
+    """The build checks its tables while publish stages them: a problem found by the
+    checks (here made up) fails the build after staging, and nothing is swapped in, the
+    fingerprint stamp included."""
+    import build_dataset.check
+
+    problem = Problem("data/figures.csv", 2, "value", "made up for the test")
+    monkeypatch.setattr(build_dataset.check, "check_tables", lambda tables, threads=None: [problem])
+    before = snapshot(project / "out")
+    with pytest.raises(BuildFailed) as failed:
+        build(project / "new" / "sources", project / "out", project / "annotations")
+    assert failed.value.problems == [problem]
+    assert snapshot(project / "out") == before
+    assert published(project / "out") == clean["old"]
     assert leftovers(project / "out") == []
 
 

@@ -18,7 +18,7 @@ import gc
 import hashlib
 import json
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -297,14 +297,28 @@ class ArticleText:
 
 
 def make_tables(
-    sources: Path, annotations: Path | None, progress=None, digests: dict[str, str] | None = None
+    sources: Path, annotations: Path | None, progress=None
 ) -> tuple[dict[str, pa.Table], Audit]:
     """Run every stage up to `check`; raise BuildFailed with all problems of a stage.
-    Returns the tables and the audit (the rows still of status auto). `digests`: the
-    SHA-256 of the sources' files by name, if known (see `fingerprint`)."""
+    Returns the tables and the audit (the rows still of status auto)."""
+    from build_dataset import curate
+    from build_dataset.check import check_tables
+
+    tables = assemble_tables(sources, annotations, progress)
+    found = check_tables(tables, threads=1)  # the build's peak memory: one table at a time
+    if found:
+        raise BuildFailed(found)
+    release_memory()
+    return tables, curate.Audit.of(tables)
+
+
+def assemble_tables(
+    sources: Path, annotations: Path | None, progress=None, digests: dict[str, str] | None = None
+) -> dict[str, pa.Table]:
+    """Run every stage up to `assemble` (`make_tables` without the checks). `digests`:
+    the SHA-256 of the sources' files by name, if known (see `fingerprint`)."""
     from build_dataset import curate, ingest
     from build_dataset.assemble import TableBuilder, table_from_rows
-    from build_dataset.check import check_tables
     from build_dataset.models import BY_NAME
 
     problems = Problems()
@@ -373,11 +387,7 @@ def make_tables(
     del articles, deferred
     tables = {name: built[name] for name in BY_NAME}
     release_memory()
-    found = check_tables(tables, threads=1)  # the build's peak memory: one table at a time
-    if found:
-        raise BuildFailed(found)
-    release_memory()
-    return tables, curate.Audit.of(tables)
+    return tables
 
 
 # ---------------------------------------------------------------- build (with skip cache)
@@ -433,9 +443,13 @@ def build(
             return Result(None, [], sorted(recorded["files"]), True, recorded.get("uncurated", 0))
     old = collect_less()
     try:
-        tables, audit = make_tables(sources, annotations, progress, digests)
+        tables = assemble_tables(sources, annotations, progress, digests)
     finally:
         gc.set_threshold(*old)
+    from build_dataset.check import check_tables
+    from build_dataset.curate import Audit
+
+    audit = Audit.of(tables)
 
     def write_stamp(digests: dict) -> None:  # under publish's lock: no other build's files
         if key:
@@ -447,5 +461,15 @@ def build(
             }
             stamp.write_text(json.dumps(record, default=str), encoding="utf-8")
 
-    files = publish(tables, out, done=write_stamp)
+    # The tables are checked (in a thread; Arrow's kernels let go of the GIL) while
+    # publish writes them into its staging folder: nothing is moved into `out` unless
+    # the checks found no problem.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        checked = pool.submit(check_tables, tables, 1)  # one table at a time: memory
+
+        def checks(stage: Path) -> None:
+            if found := checked.result():
+                raise BuildFailed(found)
+
+        files = publish(tables, out, checks=checks, done=write_stamp)
     return Result(tables, audit, files, uncurated=len(audit))
