@@ -294,6 +294,8 @@ def _chunk_names(text: str, s: int, e: int, layout: Layout) -> list[NameCandidat
     if " " not in word:  # most runs are one word: "The", "In", "China"
         return _one_word(text, s, e, word)
     toks = [m.span() for m in WORD.finditer(text, s, e)]
+    if "’s" not in word and "'s" not in word:  # no possessive to split at
+        return _piece(text, toks, layout)
     out: list[NameCandidate] = []
     # split at possessives ("China’s Ministry" -> "China", "Ministry …")
     start = 0
@@ -365,7 +367,7 @@ def _piece(
         words, toks = words[:-1], toks[:-1]
     if not words:
         return []
-    if " and " in f" {' '.join(words)} ":  # "Xi Jinping and Li Qiang": two names
+    if "and" in words:  # "Xi Jinping and Li Qiang": two names
         i = words.index("and")
         if _person_shape(words[i + 1 :]) or _person_shape(words[:i]):
             return _piece(text, toks[:i], layout) + _piece(text, toks[i + 1 :], layout)
