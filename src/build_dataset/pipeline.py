@@ -191,6 +191,18 @@ def batch_tables(
     return Batch(ids, parts, auto.deferred, auto.speakers, auto.names, problems.items)
 
 
+def prepare(gazetteer_json: str) -> None:
+    """Make what every batch uses, once: the gazetteer's pattern and each batch table's
+    validator (about 0.8 s). Called in the main process before the workers start, so that
+    the forked workers inherit them instead of each making its own; the main process
+    needs the validators anyway, for the rows curation makes."""
+    from build_dataset.assemble import make_part
+
+    _gazetteer(gazetteer_json)
+    for name in BATCH_TABLES:
+        make_part(name, [])
+
+
 def read_sources(
     sources_dir: Path,
     sources: list[ingest.Source],
@@ -219,6 +231,7 @@ def read_sources(
             yield batch
 
     if len(sources) >= POOL_THRESHOLD and workers > 1:
+        prepare(gjson)  # before the workers are forked: they inherit what it made
         with ProcessPoolExecutor(max_workers=workers, initializer=collect_less) as pool:
             yield from collect(pool.map(batch_tables, batches, *args))
     else:
