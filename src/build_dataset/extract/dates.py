@@ -43,7 +43,7 @@ import datetime as dt
 import re
 
 from build_dataset.extract.layout import Layout
-from build_dataset.extract.patterns import trie
+from build_dataset.extract.patterns import AfterBoundary, trie
 from build_dataset.extract.types import DateCandidate
 
 MONTH_NUMBERS = {
@@ -317,14 +317,11 @@ PATTERN = re.compile(START + "(?:" + "|".join(f"(?P<{k}>{p})" for k, p in ALTERN
 SINGLES = re.compile(
     START + "(?:" + "|".join(f"(?P<{k}>{p})" for k, p in ALTERNATIVES if k not in RANGES) + ")"
 )
-# The same patterns one character earlier. A date starts a word (START), so past the text's
-# first character it follows a character that is not an ASCII letter, digit or "_". A
-# pattern that opens with such a class is searched by the engine with a fast loop over
-# characters, where one beginning with START is tried at every position (most of the time
-# of find_dates went there).
+# a date starts a word (START): it follows a character that is not an ASCII letter, digit
+# or "_", or starts the text
 BEFORE_WORD = "[^0-9A-Za-z_]"
-PATTERN_SCAN = re.compile(BEFORE_WORD + PATTERN.pattern)
-SINGLES_SCAN = re.compile(BEFORE_WORD + SINGLES.pattern)
+PATTERN_SEARCH = AfterBoundary(PATTERN, BEFORE_WORD)
+SINGLES_SEARCH = AfterBoundary(SINGLES, BEFORE_WORD)
 
 # after a range ending in a bare day ("from April 22 to 24"), a lower-case word must be a
 # function word: "from May 1 to 24 cities" is a date and a count, not a range
@@ -416,12 +413,12 @@ def find_dates(text: str, published: dt.date, layout: Layout | None = None) -> l
     out: list[DateCandidate] = []
     pos, n = 0, len(text)
     while pos < n:
-        m = _search(PATTERN, PATTERN_SCAN, text, pos)
+        m = PATTERN_SEARCH.search(text, pos)
         if m is None:
             break
         cand = _candidate(m, text, published, layout)
         if cand is None and m.lastgroup in RANGES:  # not a range: its first date may be one
-            m = _search(SINGLES, SINGLES_SCAN, text, m.start())
+            m = SINGLES_SEARCH.search(text, m.start())
             if m is None:
                 break
             cand = _candidate(m, text, published, layout)
@@ -429,17 +426,6 @@ def find_dates(text: str, published: dt.date, layout: Layout | None = None) -> l
             out.append(cand)
         pos = max(m.end(), m.start() + 1)
     return out
-
-
-def _search(pattern: re.Pattern, scan: re.Pattern, text: str, pos: int) -> re.Match | None:
-    """`pattern.search(text, pos)`, found with `scan` (the pattern after one character)."""
-    if pos == 0:
-        m = pattern.match(text, 0)
-        if m is not None:
-            return m
-        pos = 1
-    found = scan.search(text, pos - 1)
-    return None if found is None else pattern.match(text, found.start() + 1)
 
 
 def _candidate(m: re.Match, text: str, published: dt.date, layout: Layout):

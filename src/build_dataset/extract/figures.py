@@ -58,7 +58,7 @@ from __future__ import annotations
 import re
 
 from build_dataset.extract.layout import Layout
-from build_dataset.extract.patterns import either_case, trie
+from build_dataset.extract.patterns import AfterBoundary, either_case, trie
 from build_dataset.extract.types import DateCandidate, FigureCandidate
 
 ONES = {
@@ -300,26 +300,55 @@ ALTERNATIVES = [
     ("half", rf"(?<![\w-]){_qual('half')}[Hh]alf\b(?!-)"),
     ("ordw", rf"\b(?:(?:{_words(TENS)})-)?(?:{_words(ORDINALS)})\b(?!-)"),
 ]
-# The words a figure can begin with, in any alternative above: a qualifier's first word,
-# a number, ordinal or vague word, and the words that open the other alternatives. Most
-# word starts fail this one trie at once, before the alternatives are tried one by one
-# (a superset is harmless; a word missing here would lose figures: keep it in step).
+# The words a figure can begin with, in any alternative above: a number, ordinal or vague
+# word, and the words that open the other alternatives. Most word starts fail this one trie
+# at once, before the alternatives are tried one by one (a superset is harmless; a word
+# missing here would lose figures: keep it in step). A qualifier opens a figure only
+# whole and followed by a blank (_qual), and "a" only before a scale or a fraction ("a
+# million", "a third"): tested so, "in", "as", "at", "a" (the commonest words that pass)
+# stop here too.
 FIRST_WORDS = sorted(
-    {q.split()[0] for q in QUALIFIERS}
-    | set(ONES)
+    set(ONES)
     | set(TEENS)
     | set(TENS)
     | set(VAGUE)
     | set(ORDINALS)
-    | {"a", "half", "once", "twice", "thrice", "every", "each", "double", "triple", "treble"}
+    | {"half", "once", "twice", "thrice", "every", "each", "double", "triple", "treble"}
     | {"quadruple", "no", "nos", "article", "chapter", "section", "clause", "item"}
     | {"document", "volume"}
 )
+
+
+def _by_first_letter(*groups: tuple[list[str], str]) -> list[str]:
+    """Alternatives matching each group's words, with the first letter in either case
+    ("one", "One"), then the group's tail; one alternative per first letter, opening with
+    it: "o(?:(?:n(?:ce|e))(?![A-Za-z])|(?:ver)\\s)". The regex engine skips at once an
+    alternative that opens with a letter other than the next character, so a word costs a
+    test per letter, not per word."""
+    by_first: dict[str, dict[str, list[str]]] = {}
+    for words, tail in groups:
+        for w in either_case(words):
+            by_first.setdefault(w[0], {}).setdefault(tail, []).append(w[1:])
+    return [
+        re.escape(first) + "(?:" + "|".join(trie(r) + tail for tail, r in tails.items()) + ")"
+        for first, tails in sorted(by_first.items())
+    ]
+
+
 START = (  # figures start a word: a cheap first test
-    r"(?<![A-Za-z0-9])"
-    rf"(?=[0-9$¥€£]|(?:{_words(FIRST_WORDS)}|US|HK|RMB)(?![A-Za-z]))"
+    r"(?<![A-Za-z0-9])(?=[0-9$¥€£]|"
+    + "|".join(
+        _by_first_letter(
+            ([*FIRST_WORDS, "US", "HK", "RMB"], "(?![A-Za-z])"),
+            (list(QUALIFIERS), r"\s"),
+            (["a"], rf"(?:\s+{SCALE}|[\s-]{_words(FRACTIONS, False)})"),
+        )
+    )
+    + ")"
 )
 PATTERN = re.compile(START + "(?:" + "|".join(f"(?P<{k}>{p})" for k, p in ALTERNATIVES) + ")")
+# START's first test: a figure follows a character that is not an ASCII letter or digit
+PATTERN_SEARCH = AfterBoundary(PATTERN, "[^A-Za-z0-9]")
 
 TIME_AFTER = re.compile(
     rf"\s+(?:(?:working|calendar|business|consecutive|straight|full)\s+)?"
@@ -389,8 +418,10 @@ def find_figures(
     layout = layout or Layout(text)
     masked = _mask(text, dates)
     out: list[FigureCandidate] = []
-    for m in PATTERN.finditer(masked):
+    m = PATTERN_SEARCH.search(masked)
+    while m is not None:  # PATTERN.finditer(masked): no match is empty
         out.extend(HANDLERS[m.lastgroup](m, text, masked, layout))
+        m = PATTERN_SEARCH.search(masked, m.end())
     return out
 
 

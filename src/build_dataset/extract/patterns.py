@@ -31,3 +31,27 @@ def trie(words: Iterable[str]) -> str:
 def either_case(words: Iterable[str]) -> list[str]:
     """Each word as given and with a capital first letter ("one", "One")."""
     return [v for w in words for v in dict.fromkeys((w, w[:1].upper() + w[1:]))]
+
+
+class AfterBoundary:
+    """`pattern.search(text, pos)`, found faster, for a pattern that only matches at the
+    start of the text or right after a character of the class `before`.
+
+    The regex engine tries a pattern that opens with a lookaround or `\\b` at every
+    position, which costs far more than the few places where it can match. `before`
+    followed by the pattern opens with a class, which the engine looks for in a fast loop,
+    trying the rest only there; the match is then made again one character on, where the
+    pattern itself matches in the same way (it is the same pattern from the same place)."""
+
+    def __init__(self, pattern: re.Pattern, before: str):
+        self.pattern = pattern
+        self.scan = re.compile(before + pattern.pattern, pattern.flags)
+
+    def search(self, text: str, pos: int = 0) -> re.Match | None:
+        if pos == 0:
+            m = self.pattern.match(text, 0)
+            if m is not None:
+                return m
+            pos = 1
+        found = self.scan.search(text, pos - 1)
+        return None if found is None else self.pattern.match(text, found.start() + 1)
