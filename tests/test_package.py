@@ -12,6 +12,8 @@ import sys
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from build_dataset.docs import DOC_FILES
 from build_dataset.models import BY_NAME, TABLES
@@ -209,3 +211,38 @@ def test_rows_are_validated_by_the_same_rules_as_the_models(root, model):
         tried += 1
         rejected += expected is not None
     assert rejected > tried // 2  # the variants do break rules
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["a", "a-b", "a_b", "b", "ab"]), st.integers(1, 4)),
+        unique=True,
+        max_size=12,
+    )
+)
+def test_tables_come_out_in_key_order_whatever_the_order_of_their_rows(keys):
+    """Rows in any order (already sorted ones are not sorted again) come out sorted by
+    (article_id, paragraph_no), as Python sorts them."""
+    from build_dataset.assemble import table_from_rows
+
+    model = BY_NAME["paragraphs"]
+    rows = [
+        {
+            "article_id": a,
+            "paragraph_no": n,
+            "kind": "body",
+            "text": "x",
+            "char_start": 0,
+            "char_end": 1,
+            "repeat_count": 1,
+            "source_line": 1,
+        }
+        for a, n in keys
+    ]
+    for given_rows in (rows, sorted(rows, key=lambda r: (r["article_id"], r["paragraph_no"]))):
+        table = table_from_rows(model, given_rows)
+        got = list(
+            zip(table["article_id"].to_pylist(), table["paragraph_no"].to_pylist(), strict=True)
+        )
+        assert got == sorted(keys)
