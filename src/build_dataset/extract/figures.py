@@ -319,7 +319,7 @@ FIRST_WORDS = sorted(
 )
 
 
-def _by_first_letter(*groups: tuple[list[str], str]) -> list[str]:
+def _by_first_letter(*groups: tuple[list[str], str]) -> dict[str, str]:
     """Alternatives matching each group's words, with the first letter in either case
     ("one", "One"), then the group's tail; one alternative per first letter, opening with
     it: "o(?:(?:n(?:ce|e))(?![A-Za-z])|(?:ver)\\s)". The regex engine skips at once an
@@ -329,21 +329,22 @@ def _by_first_letter(*groups: tuple[list[str], str]) -> list[str]:
     for words, tail in groups:
         for w in either_case(words):
             by_first.setdefault(w[0], {}).setdefault(tail, []).append(w[1:])
-    return [
-        re.escape(first) + "(?:" + "|".join(trie(r) + tail for tail, r in tails.items()) + ")"
+    return {
+        first: f"{re.escape(first)}(?:{'|'.join(trie(r) + tail for tail, r in tails.items())})"
         for first, tails in sorted(by_first.items())
-    ]
+    }
 
 
-START = (  # figures start a word: a cheap first test
-    r"(?<![A-Za-z0-9])(?=[0-9$¥€£]|"
-    + "|".join(
-        _by_first_letter(
-            ([*FIRST_WORDS, "US", "HK", "RMB"], "(?![A-Za-z])"),
-            (list(QUALIFIERS), r"\s"),
-            (["a"], rf"(?:\s+{SCALE}|[\s-]{_words(FRACTIONS, False)})"),
-        )
-    )
+FIRST_WORD_ALTERNATIVES = _by_first_letter(
+    ([*FIRST_WORDS, "US", "HK", "RMB"], "(?![A-Za-z])"),
+    (list(QUALIFIERS), r"\s"),
+    (["a"], rf"(?:\s+{SCALE}|[\s-]{_words(FRACTIONS, False)})"),
+)
+START = (  # figures start a word: a cheap first test, its first character tested alone first
+    r"(?<![A-Za-z0-9])"
+    + f"(?=[0-9$¥€£{re.escape(''.join(FIRST_WORD_ALTERNATIVES))}])"
+    + "(?=[0-9$¥€£]|"
+    + "|".join(FIRST_WORD_ALTERNATIVES.values())
     + ")"
 )
 PATTERN = re.compile(START + "(?:" + "|".join(f"(?P<{k}>{p})" for k, p in ALTERNATIVES) + ")")

@@ -41,11 +41,13 @@ class AfterBoundary:
     position, which costs far more than the few places where it can match. `before`
     followed by the pattern opens with a class, which the engine looks for in a fast loop,
     trying the rest only there; the match is then made again one character on, where the
-    pattern itself matches in the same way (it is the same pattern from the same place)."""
+    pattern itself matches in the same way (it is the same pattern from the same place).
+    The scan only tells where: its named groups capture nothing (the engine saves less),
+    except those the pattern refers back to."""
 
     def __init__(self, pattern: re.Pattern, before: str):
         self.pattern = pattern
-        self.scan = re.compile(before + pattern.pattern, pattern.flags)
+        self.scan = re.compile(before + _without_named_groups(pattern.pattern), pattern.flags)
 
     def search(self, text: str, pos: int = 0) -> re.Match | None:
         if pos == 0:
@@ -55,3 +57,17 @@ class AfterBoundary:
             pos = 1
         found = self.scan.search(text, pos - 1)
         return None if found is None else self.pattern.match(text, found.start() + 1)
+
+
+def _without_named_groups(pattern: str) -> str:
+    """`pattern` with its named groups "(?P<name>…)" made non-capturing "(?:…)", which
+    matches the same, except the groups a "(?P=name)" or "(?(name)…)" refers to. Left as it
+    is when it has a numbered reference ("\\1"), whose numbers would change."""
+    if re.search(r"(?<!\\)(?:\\\\)*\\[1-9]|\(\?\([0-9]", pattern):
+        return pattern
+    referred = set(re.findall(r"\(\?(?:P=|\()(\w+)", pattern))
+    return re.sub(
+        r"\(\?P<(\w+)>",
+        lambda m: m.group() if m.group(1) in referred else "(?:",
+        pattern,
+    )
