@@ -313,15 +313,12 @@ START = (
     + _caseless(CASELESS_STARTS, r"\b")
     + ")"
 )
-PATTERN = re.compile(START + "(?:" + "|".join(f"(?P<{k}>{p})" for k, p in ALTERNATIVES) + ")")
-SINGLES = re.compile(
-    START + "(?:" + "|".join(f"(?P<{k}>{p})" for k, p in ALTERNATIVES if k not in RANGES) + ")"
-)
 # a date starts a word (START): it follows a character that is not an ASCII letter, digit
 # or "_", or starts the text
 BEFORE_WORD = "[^0-9A-Za-z_]"
-PATTERN_SEARCH = AfterBoundary(PATTERN, BEFORE_WORD)
-SINGLES_SEARCH = AfterBoundary(SINGLES, BEFORE_WORD)
+PATTERN_SEARCH = AfterBoundary(START, ALTERNATIVES, BEFORE_WORD)
+SINGLES_SEARCH = AfterBoundary(START, [a for a in ALTERNATIVES if a[0] not in RANGES], BEFORE_WORD)
+PATTERN, SINGLES = PATTERN_SEARCH.pattern, SINGLES_SEARCH.pattern
 
 # after a range ending in a bare day ("from April 22 to 24"), a lower-case word must be a
 # function word: "from May 1 to 24 cities" is a date and a count, not a range

@@ -347,9 +347,9 @@ START = (  # figures start a word: a cheap first test, its first character teste
     + "|".join(FIRST_WORD_ALTERNATIVES.values())
     + ")"
 )
-PATTERN = re.compile(START + "(?:" + "|".join(f"(?P<{k}>{p})" for k, p in ALTERNATIVES) + ")")
 # START's first test: a figure follows a character that is not an ASCII letter or digit
-PATTERN_SEARCH = AfterBoundary(PATTERN, "[^A-Za-z0-9]")
+PATTERN_SEARCH = AfterBoundary(START, ALTERNATIVES, "[^A-Za-z0-9]")
+PATTERN = PATTERN_SEARCH.pattern
 
 TIME_AFTER = re.compile(
     rf"\s+(?:(?:working|calendar|business|consecutive|straight|full)\s+)?"

@@ -34,20 +34,31 @@ def either_case(words: Iterable[str]) -> list[str]:
 
 
 class AfterBoundary:
-    """`pattern.search(text, pos)`, found faster, for a pattern that only matches at the
-    start of the text or right after a character of the class `before`.
+    """`pattern.search(text, pos)`, found faster, where `pattern` is `start` followed by the
+    named `alternatives` ("(?P<name>…)"), tried in order, and can only match at the start
+    of the text or right after a character of the class `before`.
 
     The regex engine tries a pattern that opens with a lookaround or `\\b` at every
     position, which costs far more than the few places where it can match. `before`
     followed by the pattern opens with a class, which the engine looks for in a fast loop,
-    trying the rest only there; the match is then made again one character on, where the
-    pattern itself matches in the same way (it is the same pattern from the same place).
-    The scan only tells where: its named groups capture nothing (the engine saves less),
-    except those the pattern refers back to."""
+    trying the rest only there. This scan only tells where and which alternative: its
+    other named groups capture nothing (the engine saves less), except those a pattern
+    refers back to. The match is then made again one character on with that alternative
+    alone, which matches there as it does in the whole pattern: the alternatives before it
+    failed at that place, and the engine takes the same path through it."""
 
-    def __init__(self, pattern: re.Pattern, before: str):
-        self.pattern = pattern
-        self.scan = re.compile(before + _without_named_groups(pattern.pattern), pattern.flags)
+    def __init__(self, start: str, alternatives: list[tuple[str, str]], before: str):
+        self.pattern = re.compile(
+            start + "(?:" + "|".join(f"(?P<{k}>{p})" for k, p in alternatives) + ")"
+        )
+        self.scan = re.compile(
+            before
+            + start
+            + "(?:"
+            + "|".join(f"(?P<{k}>{_without_named_groups(p)})" for k, p in alternatives)
+            + ")"
+        )
+        self.alone = {k: re.compile(f"{start}(?P<{k}>{p})") for k, p in alternatives}
 
     def search(self, text: str, pos: int = 0) -> re.Match | None:
         if pos == 0:
@@ -56,7 +67,9 @@ class AfterBoundary:
                 return m
             pos = 1
         found = self.scan.search(text, pos - 1)
-        return None if found is None else self.pattern.match(text, found.start() + 1)
+        if found is None:
+            return None
+        return self.alone[found.lastgroup].match(text, found.start() + 1)
 
 
 def _without_named_groups(pattern: str) -> str:
