@@ -340,15 +340,16 @@ FIRST_WORD_ALTERNATIVES = _by_first_letter(
     (list(QUALIFIERS), r"\s"),
     (["a"], rf"(?:\s+{SCALE}|[\s-]{_words(FRACTIONS, False)})"),
 )
-START = (  # figures start a word: a cheap first test, its first character tested alone first
-    r"(?<![A-Za-z0-9])"
-    + f"(?=[0-9$¥€£{re.escape(''.join(FIRST_WORD_ALTERNATIVES))}])"
+# figures start a word: a cheap first test, its first character tested alone first
+FIRST_TEST = (
+    f"(?=[0-9$¥€£{re.escape(''.join(FIRST_WORD_ALTERNATIVES))}])"
     + "(?=[0-9$¥€£]|"
     + "|".join(FIRST_WORD_ALTERNATIVES.values())
     + ")"
 )
-# START's first test: a figure follows a character that is not an ASCII letter or digit
-PATTERN_SEARCH = AfterBoundary(START, ALTERNATIVES, "[^A-Za-z0-9]")
+START = r"(?<![A-Za-z0-9])" + FIRST_TEST
+# a figure follows a character that is not an ASCII letter or digit, or starts the text
+PATTERN_SEARCH = AfterBoundary(START, ALTERNATIVES, "[^A-Za-z0-9]", scan_start=FIRST_TEST)
 PATTERN = PATTERN_SEARCH.pattern
 
 TIME_AFTER = re.compile(
@@ -482,23 +483,45 @@ def _noun_phrase(masked: str, pos: int, ordinal: bool = False) -> str | None:
         m = WORD_AFTER.match(masked, pos)
         if not m:
             break
-        w = m.group(1).rstrip("’'-")
-        low = w.lower()
-        possessive = low.endswith(("'s", "’s"))
-        if possessive:
-            w, low = w[:-2], low[:-2]
-        if not w or low in UNIT_STOP or low.endswith("ly"):
+        raw = m.group(1)
+        stop, skip, word, word_ordinal, head = _UNIT_WORDS.get(raw) or _unit_word(raw)
+        if stop:
             break
         pos = m.end()
-        if not words and low in LEADING_SKIP:
+        if not words and skip:
             continue
-        if ordinal and w[0].isupper() and not w.isupper():
-            w = low
-        words.append(w)
-        plural = low.endswith("s") and not low.endswith("ss") and low not in PLURAL_MODIFIERS
-        if possessive or plural or m.group(1) != m.group(1).rstrip("’'-"):
+        words.append(word_ordinal if ordinal else word)
+        if head:
             break  # the head noun: "national model workers", not "workers attended"
     return " ".join(words) or None
+
+
+# what _noun_phrase makes of a word, by the word as written (the same words recur)
+_UNIT_WORDS: dict[str, tuple[bool, bool, str, str, bool]] = {}
+
+
+def _unit_word(raw: str) -> tuple[bool, bool, str, str, bool]:
+    """(stops the phrase, skipped when first, the word, the word in an ordinal's unit, is
+    the head noun), and remembered."""
+    w = raw.rstrip("’'-")
+    trailing = w != raw  # "workers'": a plural possessive
+    low = w.lower()
+    possessive = low.endswith(("'s", "’s"))
+    if possessive:
+        w, low = w[:-2], low[:-2]
+    if not w or low in UNIT_STOP or low.endswith("ly"):
+        info = (True, False, "", "", False)
+    else:
+        plural = low.endswith("s") and not low.endswith("ss") and low not in PLURAL_MODIFIERS
+        info = (
+            False,
+            low in LEADING_SKIP,
+            w,
+            low if w[0].isupper() and not w.isupper() else w,
+            possessive or plural or trailing,
+        )
+    _UNIT_WORDS[raw] = info
+    return info
 
 
 # ---------------------------------------------------------------- handlers

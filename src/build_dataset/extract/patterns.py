@@ -45,15 +45,22 @@ class AfterBoundary:
     other named groups capture nothing (the engine saves less), except those a pattern
     refers back to. The match is then made again one character on with that alternative
     alone, which matches there as it does in the whole pattern: the alternatives before it
-    failed at that place, and the engine takes the same path through it."""
+    failed at that place, and the engine takes the same path through it. `scan_start`, if
+    given, is `start` without the tests that `before` makes anyway."""
 
-    def __init__(self, start: str, alternatives: list[tuple[str, str]], before: str):
+    def __init__(
+        self,
+        start: str,
+        alternatives: list[tuple[str, str]],
+        before: str,
+        scan_start: str | None = None,
+    ):
         self.pattern = re.compile(
             start + "(?:" + "|".join(f"(?P<{k}>{p})" for k, p in alternatives) + ")"
         )
         self.scan = re.compile(
             before
-            + start
+            + (start if scan_start is None else scan_start)
             + "(?:"
             + "|".join(f"(?P<{k}>{_without_named_groups(p)})" for k, p in alternatives)
             + ")"
