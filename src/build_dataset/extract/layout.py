@@ -18,7 +18,9 @@ import bisect
 import re
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0\u3000]*\n\s*")
-SENTENCE_BREAK = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+# group 1: the end mark and any closing marks, which end the sentence
+SENTENCE_BREAK = re.compile(r"([.!?][\"”’')\]]*)\s+(?=[\"“‘(\[]?[A-Z0-9])")
+PERIOD_BREAK = re.compile(r"(\.[\"”’')\]]*)\s+(?=[\"“‘(\[]?[A-Z0-9])")  # SENTENCE_BREAK at a "."
 WORD_BEFORE = re.compile(r"([A-Za-z0-9]+)\.?$")
 DIGIT = re.compile(r"\d")
 LONG_WORD = re.compile(r"[A-Za-z][A-Za-z’'-]{3,}")
@@ -29,6 +31,7 @@ No Nos Mr Mrs Ms Dr Prof St Gen Col Lt Sgt Capt Gov Sen Rep Rev Jr Sr Co Corp In
 Univ Ave Rd Mt Fig Vol vs etc al approx est Art Sec Para US UK
 """.split()
 )
+SENTENCE_ENDS = (".", "?", "!", '."', ".”", '?"', "?”")
 OPENERS = "\"“‘'([ \t\n"
 
 
@@ -39,25 +42,10 @@ class Layout:
 
     def __init__(self, text: str):
         self.text = text
-        self.paragraphs: list[tuple[int, int]] = []
-        pos = 0
-        for m in PARAGRAPH_BREAK.finditer(text):
-            self.paragraphs.append((pos, m.start()))
-            pos = m.end()
-        self.paragraphs.append((pos, len(text)))
-        self.sentences: list[tuple[int, int]] = []
-        self._headline: list[bool] = []
-        for i, (ps, pe) in enumerate(self.paragraphs):
-            para = text[ps:pe]
-            self._headline.append(_title_case(para) or (i == 0 and not _ends_sentence(para)))
-            start = ps
-            for m in SENTENCE_BREAK.finditer(text, ps, pe):
-                if _abbreviation(text, ps, m.start()):
-                    continue
-                self.sentences.append((start, m.start() + len(m.group().rstrip())))
-                start = m.end()
-            self.sentences.append((start, pe))
-        self._para_starts = [s for s, _ in self.paragraphs]
+        self.paragraphs = paragraphs = _paragraphs(text)
+        self._headline = [_headline(text, ps, pe, i == 0) for i, (ps, pe) in enumerate(paragraphs)]
+        self.sentences = _sentences(text, paragraphs)
+        self._para_starts = [s for s, _ in paragraphs]
         self._sent_starts = [s for s, _ in self.sentences]
 
     def paragraph(self, pos: int) -> tuple[int, int]:
@@ -78,6 +66,65 @@ class Layout:
         return self._headline[self.paragraph_index(pos)]
 
 
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    paragraphs: list[tuple[int, int]] = []
+    pos = 0
+    for m in PARAGRAPH_BREAK.finditer(text):
+        paragraphs.append((pos, m.start()))
+        pos = m.end()
+    paragraphs.append((pos, len(text)))
+    return paragraphs
+
+
+def _sentences(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """One SENTENCE_BREAK pass over the whole text (not one per paragraph). A match can
+    only start inside a paragraph (the gaps are white space); one that runs past its
+    paragraph's end (a final period, then the blank line and a capital) is not a break
+    within the paragraph: a search bounded by the paragraph would not find it, and finds
+    nothing else after it (only closing marks and white space follow). Any other match is
+    the one the bounded search finds."""
+    sentences: list[tuple[int, int]] = []
+    rest = iter(paragraphs)
+    ps, pe = next(rest)
+    start = ps
+    for m in _breaks(text):
+        period = m.start()
+        while period >= pe:  # the match is in a later paragraph: close this one
+            sentences.append((start, pe))
+            ps, pe = next(rest)
+            start = ps
+        if m.end() <= pe and not _abbreviation(text, ps, period):
+            sentences.append((start, m.end(1)))
+            start = m.end()
+    sentences.append((start, pe))
+    sentences.extend(rest)  # the paragraphs after the last break are one sentence each
+    return sentences
+
+
+def _breaks(text: str):
+    """SENTENCE_BREAK.finditer(text). A match starts at its end mark and cannot contain
+    another, so the matches are found one end mark at a time: in a text without "!" or
+    "?" (most), the search for "." alone finds them all, several times faster (a literal
+    first character is found by a fast scan, a character class is tested at every
+    position)."""
+    if "!" in text or "?" in text:
+        return SENTENCE_BREAK.finditer(text)
+    return PERIOD_BREAK.finditer(text)
+
+
+def _headline(text: str, ps: int, pe: int, first: bool) -> bool:
+    """A Title Case paragraph without digits, or the first paragraph, not ending like a
+    sentence; searched in place (pos, endpos) instead of in a slice of the paragraph."""
+    if _ends_sentence(text, ps, pe):
+        return False
+    if first:
+        return True
+    if DIGIT.search(text, ps, pe):
+        return False
+    words = LONG_WORD.findall(text, ps, pe)
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
+
+
 def _abbreviation(text: str, para_start: int, period: int) -> bool:
     if text[period] != ".":
         return False
@@ -91,12 +138,9 @@ def _abbreviation(text: str, para_start: int, period: int) -> bool:
     return word.isdigit() and text[para_start : m.start(1)].strip() == ""
 
 
-def _ends_sentence(paragraph: str) -> bool:
-    return paragraph.rstrip().endswith((".", "?", "!", '."', ".”", '?"', "?”"))
-
-
-def _title_case(paragraph: str) -> bool:
-    if _ends_sentence(paragraph) or DIGIT.search(paragraph):
-        return False
-    words = LONG_WORD.findall(paragraph)
-    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
+def _ends_sentence(text: str, start: int, end: int) -> bool:
+    """text[start:end].rstrip() ends like a sentence. A paragraph seldom ends in white
+    space, so the slice for rstrip is only made when it does."""
+    if end > start and text[end - 1].isspace():
+        end = start + len(text[start:end].rstrip())
+    return text.endswith(SENTENCE_ENDS, start, end)
