@@ -520,6 +520,8 @@ def _unit_word(raw: str) -> tuple[bool, bool, str, str, bool]:
             low if w[0].isupper() and not w.isupper() else w,
             possessive or plural or trailing,
         )
+    if len(_UNIT_WORDS) >= 100_000:  # bounded, however varied the texts
+        _UNIT_WORDS.clear()
     _UNIT_WORDS[raw] = info
     return info
 
