@@ -617,3 +617,26 @@ def test_month_with_last_year_due_and_halves_of_a_month(text, published, expecte
         expected[1],
         expected[2] or expected[1],
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "ascii_text"),
+    [
+        ("in the ſecond quarter of 2023", "in the second quarter of 2023"),
+        ("in the fİrst half of the year", "in the first half of the year"),
+        ("the fırst half of March", "the first half of March"),
+    ],
+)
+def test_words_matched_in_any_case_resolve_as_their_ascii_spelling(text, ascii_text):
+    """Case-insensitive matching also takes ſ for s, ı and İ for i: such a word is a date
+    like its ASCII spelling (it used to stop the build with a KeyError, or read "first"
+    as "second")."""
+    published = dt.date(2024, 3, 1)
+    got = [
+        (d.char_start, d.char_end, d.value_start, d.value_end) for d in find_dates(text, published)
+    ]
+    want = [
+        (d.char_start, d.char_end, d.value_start, d.value_end)
+        for d in find_dates(ascii_text, published)
+    ]
+    assert got == want and got

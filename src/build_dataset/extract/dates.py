@@ -441,6 +441,17 @@ def _candidate(m: re.Match, text: str, published: dt.date, layout: Layout):
 # ---------------------------------------------------------------- helpers
 
 
+# The characters besides ASCII letters that Python's case-insensitive matching takes for
+# i, s and k: a word matched by (?i:first|second…) may hold them ("ſecond"), and is looked
+# up as the ASCII word it matched.
+_ASCII_FOLD = str.maketrans({"ı": "i", "İ": "i", "ſ": "s", "\u212a": "k"})
+
+
+def _ascii_lower(word: str) -> str:
+    """A word matched case-insensitively, as the lowercase ASCII word it matched."""
+    return word.translate(_ASCII_FOLD).lower()
+
+
 def _month(token: str) -> int:
     return MONTH_NUMBERS[token.rstrip(".").lower()]
 
@@ -672,7 +683,7 @@ def _tense_year(
 
 def _quarter(m, text, published, layout):
     """ "the first quarter" (January-March), "the fourth quarter of 2024"."""
-    first = 3 * ORDINAL_NUMBERS[m["quarter_n"].lower()] - 2
+    first = 3 * ORDINAL_NUMBERS[_ascii_lower(m["quarter_n"])] - 2
     if m["quarter_y"]:
         year, resolution = int(m["quarter_y"]), "explicit"
     else:
@@ -696,7 +707,7 @@ def _mhalf(m, text, published, layout):
             "relative",
         )
     first, last = _month_span(year, month)
-    if m["mhalf_n"].lower() == "first":
+    if _ascii_lower(m["mhalf_n"]) == "first":
         return first, first.replace(day=15), "day", resolution
     return first.replace(day=16), last, "day", resolution
 
@@ -704,7 +715,7 @@ def _mhalf(m, text, published, layout):
 def _half(m, text, published, layout):
     """ "the first half of the year" (January-June), "the second half of last year"."""
     year = published.year + {"the": 0, "this": 0, "last": -1, "next": 1}[m["half_mod"]]
-    first = 1 if m["half_n"].lower() == "first" else 7
+    first = 1 if _ascii_lower(m["half_n"]) == "first" else 7
     return _month_span(year, first)[0], _month_span(year, first + 5)[1], "month", "relative"
 
 
