@@ -459,18 +459,18 @@ def build(
         tables = assemble_tables(sources, annotations, progress, digests)
     finally:
         gc.set_threshold(*old)
-    from build_dataset.check import check_tables
+    from build_dataset.check import check_tables  # only now: a skipped build needs neither
     from build_dataset.curate import Audit
 
     audit = Audit.of(tables)
 
-    def write_stamp(digests: dict) -> None:  # under publish's lock: no other build's files
+    def write_stamp(published: dict) -> None:  # under publish's lock: no other build's files
         if key:
             stamp.parent.mkdir(parents=True, exist_ok=True)
             record = {
                 "fingerprint": key,
                 "uncurated": len(audit),  # the count only: the audit itself can be large
-                "files": {rel: sha256 for rel, (_, sha256) in digests.items()},
+                "files": {rel: sha256 for rel, (_, sha256) in published.items()},
             }
             stamp.write_text(json.dumps(record, default=str), encoding="utf-8")
 
