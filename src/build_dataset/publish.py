@@ -105,24 +105,27 @@ PACKAGE = {
 
 
 def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
     with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+        return _digest(f)[1]
 
 
 Digest = tuple[int, str]  # a file's size in bytes and its SHA-256 (hex)
 
 
+def _digest(f) -> Digest:
+    """Size and SHA-256 of an open binary file, read from where it is to its end."""
+    h = hashlib.sha256()
+    for chunk in iter(lambda: f.read(1 << 20), b""):
+        h.update(chunk)
+    return f.tell(), h.hexdigest()
+
+
 def _hash_and_sync(path: Path) -> Digest:
     """Size and SHA-256 of a staged file, read once, which is then synced to disk."""
-    h = hashlib.sha256()
     with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
+        digest = _digest(f)
         os.fsync(f.fileno())
-        return f.tell(), h.hexdigest()
+        return digest
 
 
 def _write_hash_sync(write, path: Path) -> Digest:
@@ -224,9 +227,9 @@ def descriptor(
 
 def stage_package(
     tables: dict[str, pa.Table], stage: Path, release: tuple[str, str] | None = None
-) -> tuple[list[str], dict[str, Digest]]:
+) -> dict[str, Digest]:
     """Write every published file under `stage`, each synced to disk before this returns;
-    return their relative paths, and the size and SHA-256 of each.
+    return the size and SHA-256 of each by relative path, in publishing order.
 
     The data files are written, hashed and synced by a pool of threads while this thread
     writes the schemas and the docs (and then has the pool sync them)."""
@@ -273,10 +276,9 @@ def stage_package(
         data = {rel: synced[rel].result() for rel in synced if rel.startswith("data/")}
         put("datapackage.json", _json(descriptor(stage, release, data)))
         files += ["datapackage.json", *rendered]
-        digests = {rel: synced[rel].result() for rel in files}  # raises what a writer raised
+        return {rel: synced[rel].result() for rel in files}  # raises what a writer raised
     finally:  # on a failure, files not yet begun are not written
         pool.shutdown(cancel_futures=True)
-    return files, digests
 
 
 def extra_schema_files() -> dict[str, dict]:
@@ -306,7 +308,8 @@ def publish(
         stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=out))
         journal = out / JOURNAL_FILE
         try:
-            files, digests = stage_package(tables, stage, release)
+            digests = stage_package(tables, stage, release)
+            files = list(digests)
             if checks is not None:
                 checks(stage)
             journal.write_text(json.dumps({"stage": stage.name, "files": files}))
