@@ -1021,15 +1021,7 @@ class Audit(Sequence):
         return self._entries.num_rows
 
     def _dicts(self, table: pa.Table) -> list[dict]:
-        return [
-            {
-                "table": r["table"],
-                "article": r["article"],
-                "evidence": r["evidence"],
-                "start": r["start"],
-            }
-            for r in table.to_pylist()
-        ]
+        return table.select(["table", "article", "evidence", "start"]).to_pylist()
 
     def __getitem__(self, i):
         if isinstance(i, slice):
