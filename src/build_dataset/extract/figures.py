@@ -55,6 +55,7 @@ gives two figures, the first taking the second's unit and scale.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from build_dataset.extract.layout import Layout
@@ -484,7 +485,7 @@ def _noun_phrase(masked: str, pos: int, ordinal: bool = False) -> str | None:
         if not m:
             break
         raw = m.group(1)
-        stop, skip, word, word_ordinal, head = _UNIT_WORDS.get(raw) or _unit_word(raw)
+        stop, skip, word, word_ordinal, head = _unit_word(raw)
         if stop:
             break
         pos = m.end()
@@ -496,13 +497,10 @@ def _noun_phrase(masked: str, pos: int, ordinal: bool = False) -> str | None:
     return " ".join(words) or None
 
 
-# what _noun_phrase makes of a word, by the word as written (the same words recur)
-_UNIT_WORDS: dict[str, tuple[bool, bool, str, str, bool]] = {}
-
-
+@functools.lru_cache(maxsize=100_000)  # the same words recur; bounded, however varied
 def _unit_word(raw: str) -> tuple[bool, bool, str, str, bool]:
-    """(stops the phrase, skipped when first, the word, the word in an ordinal's unit, is
-    the head noun), and remembered."""
+    """What _noun_phrase makes of a word, by the word as written: (stops the phrase,
+    skipped when first, the word, the word in an ordinal's unit, is the head noun)."""
     w = raw.rstrip("’'-")
     trailing = w != raw  # "workers'": a plural possessive
     low = w.lower()
@@ -510,20 +508,15 @@ def _unit_word(raw: str) -> tuple[bool, bool, str, str, bool]:
     if possessive:
         w, low = w[:-2], low[:-2]
     if not w or low in UNIT_STOP or low.endswith("ly"):
-        info = (True, False, "", "", False)
-    else:
-        plural = low.endswith("s") and not low.endswith("ss") and low not in PLURAL_MODIFIERS
-        info = (
-            False,
-            low in LEADING_SKIP,
-            w,
-            low if w[0].isupper() and not w.isupper() else w,
-            possessive or plural or trailing,
-        )
-    if len(_UNIT_WORDS) >= 100_000:  # bounded, however varied the texts
-        _UNIT_WORDS.clear()
-    _UNIT_WORDS[raw] = info
-    return info
+        return True, False, "", "", False
+    plural = low.endswith("s") and not low.endswith("ss") and low not in PLURAL_MODIFIERS
+    return (
+        False,
+        low in LEADING_SKIP,
+        w,
+        low if w[0].isupper() and not w.isupper() else w,
+        possessive or plural or trailing,
+    )
 
 
 # ---------------------------------------------------------------- handlers
