@@ -131,7 +131,7 @@ class TableBuilder:
         table = pa.Table.from_batches(self.batches or empty, schema=schema)
         if not _in_key_order(table, self.model.primary_key):
             table = table.sort_by([(k, "ascending") for k in self.model.primary_key])
-        return table.combine_chunks()
+        return table
 
 
 def _in_key_order(table: pa.Table, key: tuple[str, ...]) -> bool:

@@ -361,7 +361,7 @@ def assemble_tables(
         problems.raise_if_any()  # no source read: nothing to check the annotations against
     # Sources and annotation files with problems are left out and the rest still checked
     # (without echoing references to what was left out): one run reports all of them.
-    skipped = {p.stem for p in sources.glob("*.txt")} - set(ids)
+    skipped = {n[:-4] for n in os.listdir(sources) if n.endswith(".txt")} - set(ids)
     built: dict[str, pa.Table] = {}
     failed = None
     try:

@@ -164,7 +164,9 @@ def write_csv(table: pa.Table, model, path) -> None:
 def write_parquet(table: pa.Table, path: Path) -> None:
     import pyarrow.parquet as pq
 
-    pq.write_table(table, path, **PARQUET_OPTIONS)
+    # One chunk per column: Arrow's Parquet writer starts a new page at each chunk, so the
+    # bytes would depend on how the table was gathered.
+    pq.write_table(table.combine_chunks(), path, **PARQUET_OPTIONS)
 
 
 def _json(obj) -> bytes:
