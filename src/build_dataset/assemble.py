@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable
 from itertools import islice
-from operator import itemgetter
 from typing import Annotated
 
 import pyarrow as pa
@@ -28,7 +27,7 @@ from build_dataset.models import BY_NAME, TABLES, Table
 from build_dataset.schema import ENUM_INDEX, arrow_schema, columns
 
 _ADAPTERS: dict[type[Table], tuple[TypeAdapter, TypeAdapter]] = {}
-_SHAPES: dict[type[Table], tuple] = {}  # model -> (columns, Arrow schema), derived once
+_SHAPES: dict[type[Table], tuple] = {}  # model -> its columns and Arrow types (`_shape`)
 CHUNK = 20_000  # rows validated and converted at a time
 
 # A part of a table: its rows as one Arrow batch (None when some row is invalid), how
@@ -112,8 +111,16 @@ def make_part(table: str, rows: list[dict]) -> Part:
 
 
 def _shape(model: type[Table]) -> tuple:
+    """The model's columns, Arrow schema, and what `_batch` converts rows with: the
+    schema as a struct, enums as plain strings, and each enum's vocabulary (in Arrow)."""
     if model not in _SHAPES:
-        _SHAPES[model] = (columns(model), arrow_schema(model))
+        cols, schema = columns(model), arrow_schema(model)
+        plain = [
+            pa.string() if c.kind == "enum" else f.type for c, f in zip(cols, schema, strict=True)
+        ]
+        row = pa.struct([pa.field(c.name, t) for c, t in zip(cols, plain, strict=True)])
+        vocabularies = {c.name: pa.array(c.enum, pa.string()) for c in cols if c.kind == "enum"}
+        _SHAPES[model] = (cols, schema, row, vocabularies)
     return _SHAPES[model]
 
 
@@ -154,9 +161,8 @@ class TableBuilder:
     def finish(self) -> pa.Table:
         if self.problems:
             raise BuildFailed(self.problems)
-        cols, schema = _shape(self.model)
-        empty = [_batch([], cols, schema)]
-        table = pa.Table.from_batches(self.batches or empty, schema=schema)
+        shape = _shape(self.model)
+        table = pa.Table.from_batches(self.batches or [_batch([], *shape)], schema=shape[1])
         if not _in_key_order(table, self.model.primary_key):
             table = table.sort_by([(k, "ascending") for k in self.model.primary_key])
         return table.combine_chunks()
@@ -182,23 +188,22 @@ def _in_key_order(table: pa.Table, key: tuple[str, ...]) -> bool:
     return pc.all(in_order).as_py()
 
 
-def _batch(records: list[dict], cols, schema: pa.Schema) -> pa.RecordBatch:
-    """Validated rows -> one Arrow batch: the values of every row read in one call each
-    (itemgetter), then regrouped by column."""
-    names = [c.name for c in cols]
-    if records:
-        get = itemgetter(*names)
-        values_by_col = list(zip(*map(get, records), strict=True))
-    else:
-        values_by_col = [() for _ in names]
+def _batch(
+    records: list[dict], cols, schema: pa.Schema, row: pa.StructType, vocabularies
+) -> pa.RecordBatch:
+    """Validated rows -> one Arrow batch: the rows made into one struct array in one
+    call (Arrow reads every row's fields itself, faster than regrouping them by column in
+    Python), whose fields are the columns; an enum's strings become indices into its
+    whole vocabulary (every value is in it: the rows are validated)."""
+    rows = pa.array(records, row)
     arrays = []
-    for col, field, values in zip(cols, schema, values_by_col, strict=True):
+    for col in cols:
+        values = rows.field(col.name)
         if col.kind == "enum":
-            index = {v: i for i, v in enumerate(col.enum)}
-            indices = pa.array([None if v is None else index[v] for v in values], ENUM_INDEX)
-            arrays.append(pa.DictionaryArray.from_arrays(indices, pa.array(col.enum, pa.string())))
-        else:
-            arrays.append(pa.array(values, field.type))
+            vocabulary = vocabularies[col.name]
+            indices = pc.index_in(values, value_set=vocabulary).cast(ENUM_INDEX)
+            values = pa.DictionaryArray.from_arrays(indices, vocabulary)
+        arrays.append(values)
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
