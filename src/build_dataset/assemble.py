@@ -75,7 +75,7 @@ def _validate(model: type[Table], rows: list[dict]) -> tuple[list[dict], list[tu
     if fast is not exact:
         n = len(model.model_fields)
         try:
-            same_size = all(len(row) == n for row in rows)
+            same_size = set(map(len, rows)) <= {n}
         except TypeError:  # not a mapping: the exact validator says what it is
             same_size = False
         if same_size:

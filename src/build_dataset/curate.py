@@ -549,16 +549,17 @@ def automatic(candidates: dict[str, dict[str, Sequence]], reach: Reach) -> Autom
     cols = candidates["names"]
     # a name no annotation names is told apart without making the keys `Reach.named` looks up
     named = {text for _, text in reach.names}
-    rows = out.rows["mentions"]
-    for n in zip(*cols.values(), strict=True):
-        aid, start, end, text, entity_type, eid = n
+    rows, names = out.rows["mentions"], out.names
+    for aid, start, end, text, entity_type, eid in zip(*cols.values(), strict=True):
         status = "curated"
         if eid is None:
             if text in named and reach.named(aid, text):
+                n = (aid, start, end, text, entity_type, eid)
                 out.deferred["names"].append(dict(zip(cols, n, strict=True)))
                 continue
             eid, status = auto_entity_id(text), "auto"
-            out.names.setdefault(eid, (text, entity_type))
+            if eid not in names:  # the first name wins
+                names[eid] = (text, entity_type)
         rows.append(_mention_row((aid, start, end, eid, text, status)))
     return out
 
