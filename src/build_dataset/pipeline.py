@@ -187,10 +187,11 @@ class Batch:
 def batch_tables(
     sources: list[ingest.Source], sources_dir: str, gazetteer_json: str, reach: curate.Reach
 ) -> Batch:
-    """One batch of planned sources read and cleaned (ingest), its candidates
-    (`extract_batch`), and the rows of those no annotation can touch (`curate.automatic`),
-    validated and turned into Arrow parts of their tables. For a large corpus, in a
-    worker: the main process then only gathers parts and merges the annotations."""
+    """One batch of planned sources read and cleaned (ingest), its candidates (those of
+    `extract_batch`, kept in Python: `candidate_columns`), and the rows of those no
+    annotation can touch (`curate.automatic`), validated and turned into Arrow parts of
+    their tables. For a large corpus, in a worker: the main process then only gathers
+    parts and merges the annotations."""
     from build_dataset import curate, ingest
     from build_dataset.assemble import make_part
 
