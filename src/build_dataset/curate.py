@@ -418,51 +418,55 @@ def auto_entity_id(name: str) -> str:
 # Rows made from candidates alone, as they are before any annotation is laid over them.
 
 
-def figure_row(f: dict) -> dict:
+# The row helpers take a candidate's columns in their order (a candidate row as keyword
+# arguments, or a row of its columns as positional ones).
+def figure_row(article_id, char_start, char_end, value_text, value, qualifier, kind, unit) -> dict:
     return {
-        "figure_id": _span_id(f["article_id"], f["char_start"], f["char_end"]),
-        "article_id": f["article_id"],
-        "value": f["value"],
-        "value_text": f["value_text"],
-        "qualifier": f["qualifier"],
-        "kind": f["kind"],
-        "unit": f["unit"],
+        "figure_id": _span_id(article_id, char_start, char_end),
+        "article_id": article_id,
+        "value": value,
+        "value_text": value_text,
+        "qualifier": qualifier,
+        "kind": kind,
+        "unit": unit,
         "measure": None,
         "subject_id": None,
         "event_id": None,
         "as_of": None,
         "as_of_precision": None,
-        "char_start": f["char_start"],
-        "char_end": f["char_end"],
+        "char_start": char_start,
+        "char_end": char_end,
         "status": "auto",
         "note": None,
     }
 
 
-def date_row(d: dict) -> dict:
+def date_row(
+    article_id, char_start, char_end, text, value_start, value_end, precision, resolution
+) -> dict:
     return {
-        "mention_id": _span_id(d["article_id"], d["char_start"], d["char_end"]),
-        "article_id": d["article_id"],
-        "text": d["text"],
-        "char_start": d["char_start"],
-        "char_end": d["char_end"],
-        "value_start": d["value_start"],
-        "value_end": d["value_end"],
-        "precision": d["precision"],
-        "resolution": d["resolution"],
+        "mention_id": _span_id(article_id, char_start, char_end),
+        "article_id": article_id,
+        "text": text,
+        "char_start": char_start,
+        "char_end": char_end,
+        "value_start": value_start,
+        "value_end": value_end,
+        "precision": precision,
+        "resolution": resolution,
         "status": "auto",
         "note": None,
     }
 
 
-def quote_row(q: dict, speaker: str | None) -> dict:
+def quote_row(article_id, char_start, char_end, text, speaker: str | None) -> dict:
     return {
-        "quote_id": _span_id(q["article_id"], q["char_start"], q["char_end"]),
-        "article_id": q["article_id"],
+        "quote_id": _span_id(article_id, char_start, char_end),
+        "article_id": article_id,
         "speaker_id": speaker,
-        "text": q["text"],
-        "char_start": q["char_start"],
-        "char_end": q["char_end"],
+        "text": text,
+        "char_start": char_start,
+        "char_end": char_end,
         "event_id": None,
         "status": "auto",
         "note": None,
@@ -510,9 +514,11 @@ class Automatic:
     names: dict[str, tuple[str, str]]
 
 
-def automatic(candidates: dict[str, list[dict]], reach: Reach) -> Automatic:
+def automatic(candidates: dict[str, dict[str, Sequence]], reach: Reach) -> Automatic:
     """Rows of the candidates no annotation can touch (see `Reach`), status auto, or
-    curated for a name the gazetteer knows: what the Merger would make of them."""
+    curated for a name the gazetteer knows: what the Merger would make of them.
+    `candidates`: per kind, its columns (those of `pipeline.extract_batch`'s batches);
+    the candidates left to the Merger are rows (column -> value)."""
     out = Automatic(
         {"figures": [], "date_mentions": [], "quotes": [], "mentions": []},
         {kind: [] for kind in candidates},
@@ -523,31 +529,38 @@ def automatic(candidates: dict[str, list[dict]], reach: Reach) -> Automatic:
         ("figures", "figures", figure_row, reach.figures),
         ("dates", "date_mentions", date_row, reach.dates),
     ):
-        for c in candidates[kind]:
-            if c["article_id"] in touched:
-                out.deferred[kind].append(c)
+        cols = candidates[kind]
+        rows = out.rows[table]
+        for c in zip(*cols.values(), strict=True):
+            if c[0] in touched:
+                out.deferred[kind].append(dict(zip(cols, c, strict=True)))
             else:
-                out.rows[table].append(make(c))
-    for q in candidates["quotes"]:
-        speaker = q["speaker_entity_id"]
-        if speaker is None and q["speaker_name"]:
-            speaker = auto_entity_id(q["speaker_name"])
-            out.speakers.setdefault(speaker, (q["speaker_name"], "person"))
-        if q["article_id"] in reach.quotes:
-            out.deferred["quotes"].append(q)
+                rows.append(make(*c))
+    cols = candidates["quotes"]
+    for q in zip(*cols.values(), strict=True):
+        aid, start, end, text, name, speaker = q[:6]
+        if speaker is None and name:
+            speaker = auto_entity_id(name)
+            out.speakers.setdefault(speaker, (name, "person"))
+        if aid in reach.quotes:
+            out.deferred["quotes"].append(dict(zip(cols, q, strict=True)))
         else:
-            out.rows["quotes"].append(quote_row(q, speaker))
-    for n in candidates["names"]:
-        aid, text, eid, status = n["article_id"], n["text"], n["entity_id"], "curated"
+            out.rows["quotes"].append(quote_row(aid, start, end, text, speaker))
+    cols = candidates["names"]
+    # a name no annotation names is told apart without making the keys `Reach.named` looks up
+    named = {text for _, text in reach.names}
+    rows, names = out.rows["mentions"], out.names
+    for aid, start, end, text, entity_type, eid in zip(*cols.values(), strict=True):
+        status = "curated"
         if eid is None:
-            if reach.named(aid, text):
-                out.deferred["names"].append(n)
+            if text in named and reach.named(aid, text):
+                n = (aid, start, end, text, entity_type, eid)
+                out.deferred["names"].append(dict(zip(cols, n, strict=True)))
                 continue
             eid, status = auto_entity_id(text), "auto"
-            out.names.setdefault(eid, (text, n["entity_type"]))
-        out.rows["mentions"].append(
-            _mention_row((aid, n["char_start"], n["char_end"], eid, text, status))
-        )
+            if eid not in names:  # the first name wins
+                names[eid] = (text, entity_type)
+        rows.append(_mention_row((aid, start, end, eid, text, status)))
     return out
 
 
@@ -734,7 +747,7 @@ class Merger:
         anns = self._pointers("figures.yaml", "figures")
         rows = []
         for f in self.candidates["figures"]:
-            row = figure_row(f)
+            row = figure_row(**f)
             hit = anns.pop((f["article_id"], f["char_start"], f["char_end"]), None)
             if hit:
                 self._apply_figure(row, *hit)
@@ -798,7 +811,7 @@ class Merger:
         anns = self._pointers("dates.yaml", "dates")
         rows = []
         for d in self.candidates["dates"]:
-            row = date_row(d)
+            row = date_row(**d)
             hit = anns.pop((d["article_id"], d["char_start"], d["char_end"]), None)
             if hit:
                 i, a = hit
@@ -850,7 +863,7 @@ class Merger:
             speaker = q["speaker_entity_id"]
             if speaker is None and q["speaker_name"]:
                 speaker = self._auto_entity(q["speaker_name"], "person")
-            row = quote_row(q, speaker)
+            row = quote_row(aid, q["char_start"], q["char_end"], q["text"], speaker)
             rows.append(row)
             by_article.setdefault(aid, []).append(row)
         for i, a in self.ann.items("quotes.yaml", "quotes"):

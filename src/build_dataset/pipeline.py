@@ -21,6 +21,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,8 @@ import pyarrow as pa
 from build_dataset.errors import BuildFailed, Problems
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    import datetime as dt
+    from collections.abc import Iterable, Iterator, Sequence
 
     from build_dataset import curate, ingest
     from build_dataset.curate import Audit
@@ -109,36 +111,48 @@ def _gazetteer(entries_json: str) -> Gazetteer:
 def extract_batch(batch: pa.RecordBatch, gazetteer_json: str) -> dict[str, pa.RecordBatch]:
     """Articles (article_id, text, published) -> one record batch of candidates per kind,
     each with an `article_id` column. Pure: same inputs, same outputs."""
-    from build_dataset.extract import extract
-
-    gazetteer = _gazetteer(gazetteer_json)
-    columns: dict[str, dict[str, list]] = {
-        kind: {"article_id": [], **{f: [] for f in types}}
-        for kind, types in CANDIDATE_TYPES.items()
-    }
-    for aid, text, published in zip(
-        batch.column("article_id").to_pylist(),
-        batch.column("text").to_pylist(),
-        batch.column("published").to_pylist(),
-        strict=True,
-    ):
-        ex = extract(text, published, gazetteer)
-        for kind, types in CANDIDATE_TYPES.items():
-            cols = columns[kind]
-            for cand in getattr(ex, kind):
-                cols["article_id"].append(aid)
-                for f in types:
-                    cols[f].append(getattr(cand, f))
+    found = candidate_columns(
+        zip(
+            batch.column("article_id").to_pylist(),
+            batch.column("text").to_pylist(),
+            batch.column("published").to_pylist(),
+            strict=True,
+        ),
+        gazetteer_json,
+    )
     return {
         kind: pa.record_batch(
-            [
-                pa.array(columns[kind]["article_id"], pa.string()),
-                *(pa.array(columns[kind][f], t) for f, t in types.items()),
-            ],
+            [pa.array(found[kind][f], t) for f, t in (("article_id", pa.string()), *types.items())],
             names=["article_id", *types],
         )
         for kind, types in CANDIDATE_TYPES.items()
     }
+
+
+def candidate_columns(
+    articles: Iterable[tuple[str, str, dt.date]], gazetteer_json: str
+) -> dict[str, dict[str, Sequence]]:
+    """The candidates of articles given as (article_id, text, published): per kind, the
+    columns of `extract_batch`'s record batch as Python sequences, in its order.
+    `batch_tables` reads them as they are: a round trip through Arrow would cost it more
+    than making the Arrow batches."""
+    from build_dataset.extract import extract
+
+    gazetteer = _gazetteer(gazetteer_json)
+    found: dict[str, list] = {kind: [] for kind in CANDIDATE_TYPES}
+    ids: dict[str, list[str]] = {kind: [] for kind in CANDIDATE_TYPES}
+    for aid, text, published in articles:
+        ex = extract(text, published, gazetteer)
+        for kind, candidates in found.items():
+            of_article = getattr(ex, kind)
+            candidates += of_article
+            ids[kind] += [aid] * len(of_article)
+    columns = {}
+    for kind, types in CANDIDATE_TYPES.items():
+        # every candidate's fields read in one call (attrgetter), then regrouped by field
+        values = list(zip(*map(attrgetter(*types), found[kind]), strict=True)) or [()] * len(types)
+        columns[kind] = {"article_id": ids[kind], **dict(zip(types, values, strict=True))}
+    return columns
 
 
 def article_batch(articles: list[ingest.Article]) -> pa.RecordBatch:
@@ -173,18 +187,21 @@ class Batch:
 def batch_tables(
     sources: list[ingest.Source], sources_dir: str, gazetteer_json: str, reach: curate.Reach
 ) -> Batch:
-    """One batch of planned sources read and cleaned (ingest), its candidates
-    (`extract_batch`), and the rows of those no annotation can touch (`curate.automatic`),
-    validated and turned into Arrow parts of their tables. For a large corpus, in a
-    worker: the main process then only gathers parts and merges the annotations."""
+    """One batch of planned sources read and cleaned (ingest), its candidates (those of
+    `extract_batch`, kept in Python: `candidate_columns`), and the rows of those no
+    annotation can touch (`curate.automatic`), validated and turned into Arrow parts of
+    their tables. For a large corpus, in a worker: the main process then only gathers
+    parts and merges the annotations."""
     from build_dataset import curate, ingest
     from build_dataset.assemble import make_part
 
     problems = Problems()
     read = (ingest.read_source(src, Path(sources_dir), problems) for src in sources)
     articles = [a for a in read if a is not None]
-    found = extract_batch(article_batch(articles), gazetteer_json)
-    auto = curate.automatic({kind: rb.to_pylist() for kind, rb in found.items()}, reach)
+    found = candidate_columns(
+        ((a.article_id, a.text, a.published) for a in articles), gazetteer_json
+    )
+    auto = curate.automatic(found, reach)
     parts = {name: make_part(name, list(rows)) for name, rows in article_rows(articles).items()}
     parts.update((name, make_part(name, rows)) for name, rows in auto.rows.items())
     ids = [a.article_id for a in articles]
