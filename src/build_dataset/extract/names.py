@@ -413,7 +413,7 @@ def _piece(
         return _singles(text, toks, words)
     if kind:
         return [NameCandidate(s, e, text[s:e], kind, None)]
-    if any(w in CONNECTORS for w in words):  # untyped: try each piece between connectors
+    if not CONNECTORS.isdisjoint(words):  # untyped: try each piece between connectors
         out, run = [], []
         for tok, w in zip(toks + [(0, 0)], words + ["of"], strict=True):
             if w in CONNECTORS:
@@ -452,9 +452,7 @@ def _acronym(word: str) -> bool:
 
 def _person_shape(words: list[str]) -> bool:
     return (
-        2 <= len(words) <= 3
-        and words[0] in SURNAMES
-        and all(NAME_SHAPE.fullmatch(w) for w in words[1:])
+        2 <= len(words) <= 3 and words[0] in SURNAMES and all(map(NAME_SHAPE.fullmatch, words[1:]))
     )
 
 
@@ -472,9 +470,9 @@ def _type(words: list[str], text: str, s: int, e: int, titled: bool) -> str | No
         for heads, kind in HEAD_TYPES:
             if head in heads:
                 return kind
-    if links or any(w in CONNECTORS for w in words):
+    if links or not CONNECTORS.isdisjoint(words):
         return None
-    if all(NAME_SHAPE.fullmatch(w) for w in words):
+    if all(map(NAME_SHAPE.fullmatch, words)):
         if _person_shape(words) or (titled and len(words) <= 3):
             return "person"
         spoke = _spoke(text, e)
