@@ -291,7 +291,8 @@ def _run_names(text: str, s: int, e: int, run: str, layout: Layout) -> list[Name
     starts = layout.sentence_starts  # as layout.sentence(e - 1)[0] > s, without the calls
     if starts[bisect.bisect_right(starts, e - 1) - 1] > s:  # a sentence starts in the run:
         return _chunk_names(text, s, e, layout)  # not remembered
-    opens = run[: run.index(" ")].endswith(COMMON_ENDINGS) and layout.at_sentence_start(s)
+    first_word_end = run.index(" ")
+    opens = run.endswith(COMMON_ENDINGS, 0, first_word_end) and layout.at_sentence_start(s)
     after = AFTER_RUN.match(text, e)
     key = (run, opens, after.lastindex if after else 0)
     found = _RUN_NAMES.get(key)
