@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import random
 import re
 
 import pyarrow.parquet as pq
@@ -166,3 +167,19 @@ def test_paragraph_offsets_reproduce_text(articles):
         for p in a.paragraphs:
             assert a.text[p.char_start : p.char_end] == p.text
         assert "\n\n".join(p.text for p in a.paragraphs) == a.text
+
+
+def test_count_words_is_the_number_of_word_matches(articles):
+    """count_words rewrites characters by their kind for WORD; on the seeds and on
+    random strings of every kind of character (ASCII, the joiners, the non-ASCII ones
+    it replaces first, a letter, a character of another script, a lone surrogate) it
+    counts exactly what WORD.findall finds, also with more kinds than it rewrites."""
+    for a in articles.values():
+        assert ingest.count_words(a.text) == len(ingest.WORD.findall(a.text))
+    rng = random.Random(8)
+    alphabet = "ab_Z9 \n\t-'’“”‘—–…\u00a0\u3000é中.,;:!?\"()[]\ud800"
+    for _ in range(20_000):
+        text = "".join(rng.choices(alphabet, k=rng.randint(0, 14)))
+        assert ingest.count_words(text) == len(ingest.WORD.findall(text)), repr(text)
+    many = "".join(map(chr, range(0x4E00, 0x4E20))) + " a’b é-x — y"
+    assert ingest.count_words(many) == len(ingest.WORD.findall(many))

@@ -39,7 +39,7 @@ OPENERS = "\"“‘'([ \t\n"
 class Layout:
     """Paragraph and sentence spans of a text, with position lookups (bisect, no scans)."""
 
-    __slots__ = ("_headline", "_para_starts", "_sent_starts", "paragraphs", "sentences", "text")
+    __slots__ = ("_headline", "_para_starts", "paragraphs", "sentence_starts", "sentences", "text")
 
     def __init__(self, text: str):
         self.text = text
@@ -47,7 +47,7 @@ class Layout:
         self._headline = [_headline(text, ps, pe, i == 0) for i, (ps, pe) in enumerate(paragraphs)]
         self.sentences = _sentences(text, paragraphs)
         self._para_starts = [s for s, _ in paragraphs]
-        self._sent_starts = [s for s, _ in self.sentences]
+        self.sentence_starts = [s for s, _ in self.sentences]
 
     def paragraph(self, pos: int) -> tuple[int, int]:
         return self.paragraphs[max(0, bisect.bisect_right(self._para_starts, pos) - 1)]
@@ -56,7 +56,7 @@ class Layout:
         return max(0, bisect.bisect_right(self._para_starts, pos) - 1)
 
     def sentence(self, pos: int) -> tuple[int, int]:
-        return self.sentences[max(0, bisect.bisect_right(self._sent_starts, pos) - 1)]
+        return self.sentences[max(0, bisect.bisect_right(self.sentence_starts, pos) - 1)]
 
     def at_sentence_start(self, pos: int) -> bool:
         """Only opening marks or brackets stand between the sentence start and `pos`."""
@@ -65,6 +65,18 @@ class Layout:
 
     def is_headline(self, pos: int) -> bool:
         return self._headline[self.paragraph_index(pos)]
+
+    def stretches_without_headlines(self) -> list[tuple[int, int]]:
+        """(start, end) of each stretch of consecutive paragraphs that are not headlines,
+        from the first one's start to the last one's end (most texts: one stretch, after
+        the title)."""
+        stretches: list[tuple[int, int]] = []
+        joins = False  # the paragraph before is in the last stretch
+        for (ps, pe), headline in zip(self.paragraphs, self._headline, strict=True):
+            if not headline:
+                stretches.append((stretches.pop()[0], pe) if joins else (ps, pe))
+            joins = not headline
+        return stretches
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 import re
 from collections.abc import Iterable, Sequence
 
@@ -153,6 +154,12 @@ APPOSITION = re.compile(
     r"head|secretary|chief|vice|deputy|general|deputy)\b"
 )
 SPEECH_AFTER = re.compile(r"\s+(?:also\s+)?([a-z]+)")
+# What follows a run, in one match: a verb of speech (group 1: _spoke is true) or an
+# apposition (group 2: APPOSITION matches); the first starts with white space, the
+# second with a comma, so at most one of them is there.
+AFTER_RUN = re.compile(
+    rf"(\s+(?:also\s+)?(?:{'|'.join(sorted(SPEECH))})(?![a-z]))|({APPOSITION.pattern})"
+)
 
 CAP_TAIL = r"[A-Za-z0-9]*(?:[-’'&][A-Za-z0-9]+)*"
 CAP = "[A-Z]" + CAP_TAIL
@@ -228,19 +235,32 @@ def find_names(
     taken = [(n.char_start, n.char_end) for n in known]
     ends = [b for _, b in taken]
     unknown: list[NameCandidate] = []
-    # runs hold no line break, so each lies in one paragraph: headlines are skipped whole
-    for ps, pe in layout.paragraphs:
-        if layout.is_headline(ps):
-            continue
-        for m in CHUNK.finditer(text, ps, pe):
+    # Runs hold no line break, so each lies in one paragraph: headlines are skipped whole,
+    # and the paragraphs between them are searched at once (the text between paragraphs
+    # is white space, where no run starts or ends).
+    for start, end in layout.stretches_without_headlines():
+        for m in CHUNK.finditer(text, start, end):
             s, e = m.span()
             first = bisect.bisect_right(ends, s)  # the first gazetteer span ending after s
-            if first == len(taken) or taken[first][0] >= e:  # most runs: no overlap
-                unknown.extend(_run_names(text, s, e, layout))
+            if first < len(taken) and taken[first][0] < e:  # the run overlaps a known name
+                for a, b in _free_pieces(s, e, taken, first):
+                    unknown.extend(_chunk_names(text, a, b, layout))
                 continue
-            for a, b in _free_pieces(s, e, taken, first):
-                unknown.extend(_chunk_names(text, a, b, layout))
-    return sorted(known + unknown, key=lambda n: n.char_start)
+            run = m.group()
+            if " " in run:
+                unknown.extend(_run_names(text, s, e, run, layout))
+                continue
+            # most runs are one word ("The", "In", "China"): _one_word, inlined
+            found = _word_name(run)
+            if found is not None:
+                end_of_name, kind = found
+                if kind != "speaker" or _spoke(text, s + end_of_name):
+                    kind = "person" if kind == "speaker" else kind
+                    unknown.append(NameCandidate(s, s + end_of_name, run[:end_of_name], kind, None))
+    return sorted(known + unknown, key=_START)
+
+
+_START = operator.attrgetter("char_start")
 
 
 def _free_pieces(s: int, e: int, taken: list[tuple[int, int]], first: int):
@@ -257,7 +277,7 @@ def _free_pieces(s: int, e: int, taken: list[tuple[int, int]], first: int):
         yield pos, e
 
 
-def _run_names(text: str, s: int, e: int, layout: Layout) -> list[NameCandidate]:
+def _run_names(text: str, s: int, e: int, run: str, layout: Layout) -> list[NameCandidate]:
     """_chunk_names of a whole run, remembered for runs of several words.
 
     What those give depends on the run and on the text around it only through three
@@ -268,13 +288,13 @@ def _run_names(text: str, s: int, e: int, layout: Layout) -> list[NameCandidate]
     word ending like "Running" or "Based". Runs recur ("President Xi Jinping", "CPC
     Central Committee"), so their names are kept as offsets into the run.
     """
-    run = text[s:e]
-    if " " not in run:
-        return _one_word(text, s, e, run)
-    if layout.sentence(e - 1)[0] > s:  # a sentence starts inside the run: not remembered
-        return _chunk_names(text, s, e, layout)
-    opens = run[: run.index(" ")].endswith(COMMON_ENDINGS) and layout.at_sentence_start(s)
-    key = (run, opens, _spoke(text, e), bool(APPOSITION.match(text, e)))
+    starts = layout.sentence_starts  # as layout.sentence(e - 1)[0] > s, without the calls
+    if starts[bisect.bisect_right(starts, e - 1) - 1] > s:  # a sentence starts in the run:
+        return _chunk_names(text, s, e, layout)  # not remembered
+    first_word_end = run.index(" ")
+    opens = run.endswith(COMMON_ENDINGS, 0, first_word_end) and layout.at_sentence_start(s)
+    after = AFTER_RUN.match(text, e)
+    key = (run, opens, after.lastindex if after else 0)
     found = _RUN_NAMES.get(key)
     if found is None:
         if len(_RUN_NAMES) >= RUN_CACHE_SIZE:
@@ -284,7 +304,7 @@ def _run_names(text: str, s: int, e: int, layout: Layout) -> list[NameCandidate]
     return [NameCandidate(s + a, s + b, run[a:b], kind, None) for a, b, kind in found]
 
 
-_RUN_NAMES: dict[tuple[str, bool, bool, bool], list[tuple[int, int, str]]] = {}
+_RUN_NAMES: dict[tuple[str, bool, int], list[tuple[int, int, str]]] = {}
 RUN_CACHE_SIZE = 1 << 14  # runs remembered at most (then forgotten all at once)
 
 
@@ -310,18 +330,29 @@ def _chunk_names(text: str, s: int, e: int, layout: Layout) -> list[NameCandidat
 
 def _one_word(text: str, s: int, e: int, word: str) -> list[NameCandidate]:
     """_chunk_names for a run of one word, which only a surname's next word can change."""
-    if word.endswith(("’s", "'s")) and word not in ("People's", "People’s"):
-        e -= 2
-        word = word[:-2]
-        if not word:
-            return []
-    kind = _word_kind(word)
+    found = _word_name(word)
+    if found is None:
+        return []
+    end, kind = found
     if kind == "speaker":  # "Chen said"
-        kind = "person" if _spoke(text, e) else None
-    return [NameCandidate(s, e, word, kind, None)] if kind else []
+        if not _spoke(text, s + end):
+            return []
+        kind = "person"
+    return [NameCandidate(s, s + end, word[:end], kind, None)]
 
 
 @functools.lru_cache(maxsize=1 << 16)
+def _word_name(word: str) -> tuple[int, str] | None:
+    """(length, kind) of the name a run of this one word gives, or None: a possessive "’s"
+    is left out ("People's" is a word of its own); kind as `_word_kind`."""
+    if word.endswith(("’s", "'s")) and word not in ("People's", "People’s"):
+        word = word[:-2]
+        if not word:
+            return None
+    kind = _word_kind(word)
+    return (len(word), kind) if kind else None
+
+
 def _word_kind(word: str) -> str | None:
     """What _piece and _type make of a run of this one word: a leading or connecting word
     is dropped, then a known name, a surname ("speaker": a person if a verb of speech
@@ -383,7 +414,7 @@ def _piece(
         return _singles(text, toks, words)
     if kind:
         return [NameCandidate(s, e, text[s:e], kind, None)]
-    if any(w in CONNECTORS for w in words):  # untyped: try each piece between connectors
+    if not CONNECTORS.isdisjoint(words):  # untyped: try each piece between connectors
         out, run = [], []
         for tok, w in zip(toks + [(0, 0)], words + ["of"], strict=True):
             if w in CONNECTORS:
@@ -422,9 +453,7 @@ def _acronym(word: str) -> bool:
 
 def _person_shape(words: list[str]) -> bool:
     return (
-        2 <= len(words) <= 3
-        and words[0] in SURNAMES
-        and all(NAME_SHAPE.fullmatch(w) for w in words[1:])
+        2 <= len(words) <= 3 and words[0] in SURNAMES and all(map(NAME_SHAPE.fullmatch, words[1:]))
     )
 
 
@@ -442,9 +471,9 @@ def _type(words: list[str], text: str, s: int, e: int, titled: bool) -> str | No
         for heads, kind in HEAD_TYPES:
             if head in heads:
                 return kind
-    if links or any(w in CONNECTORS for w in words):
+    if links or not CONNECTORS.isdisjoint(words):
         return None
-    if all(NAME_SHAPE.fullmatch(w) for w in words):
+    if all(map(NAME_SHAPE.fullmatch, words)):
         if _person_shape(words) or (titled and len(words) <= 3):
             return "person"
         spoke = _spoke(text, e)

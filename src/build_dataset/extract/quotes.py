@@ -58,6 +58,8 @@ BEFORE = re.compile(
 IN_SENTENCE = re.compile(rf"(?:\b(?P<pron>{PRONOUN})|(?P<name>{NAME}))\s+(?:also\s+)?{VERB}\b")
 NOT_NAMES = frozenset({"He", "She", "They", "It", "We", "I", "The", "This", "That"})
 MIN_WORDS, LONG_WORDS = 3, 8
+# MIN_WORDS WORDS matches: maximal runs of word characters, so told apart by others
+ENOUGH_WORDS = re.compile(rf"[\w’'-]+(?:[^\w’'-]+[\w’'-]+){{{MIN_WORDS - 1}}}")
 
 
 def find_quotes(
@@ -74,13 +76,14 @@ def find_quotes(
     starts = [n.char_start for n in people]
     out: list[QuoteCandidate] = []
     for s, e in spans:
-        inner = text[s + 1 : e - 1]
-        words = WORDS.findall(inner)
-        if len(words) < MIN_WORDS:
+        if not ENOUGH_WORDS.search(text, s + 1, e - 1):  # fewer than MIN_WORDS words
             continue
         speaker, attributed = _attribution(text, s, e, layout)
-        if not attributed and (_title_case(words) or not _sentence_like(inner, words)):
-            continue
+        if not attributed:  # the words themselves are needed only now
+            inner = text[s + 1 : e - 1]
+            words = WORDS.findall(inner)
+            if _title_case(words) or not _sentence_like(inner, words):
+                continue
         mention = _resolve(speaker, text, s, people, starts, gazetteer) if speaker else None
         if not attributed and out and _same_speaker(text, out[-1], s, layout):
             prev = out[-1]  # `"…," Liu said. "…"`: a second quotation of the same speaker
