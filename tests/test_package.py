@@ -278,3 +278,33 @@ def test_tables_come_out_in_key_order_whatever_the_order_of_their_rows(keys):
             zip(table["article_id"].to_pylist(), table["paragraph_no"].to_pylist(), strict=True)
         )
         assert got == sorted(keys)
+
+
+def test_extract_batch_holds_every_candidate_in_arrow(root):
+    """`extract_batch`, the pure function a distributed engine runs: one record batch per
+    kind, the article's id then the candidate's fields with their Arrow types, a row per
+    candidate in article order, the values of `extract` (also for no articles)."""
+    import dataclasses
+
+    from build_dataset import curate, ingest, pipeline
+    from build_dataset.errors import Problems
+    from build_dataset.extract import extract
+
+    problems = Problems()
+    ann = curate.load(root / "annotations", problems)
+    gjson = json.dumps(curate.gazetteer_entries(ann), ensure_ascii=False, sort_keys=True)
+    articles = ingest.ingest(root / "sources", problems)
+    for batch in (articles, articles[:1], []):
+        found = pipeline.extract_batch(pipeline.article_batch(batch), gjson)
+        assert list(found) == list(pipeline.CANDIDATE_TYPES)
+        gazetteer = pipeline._gazetteer(gjson)
+        for kind, types in pipeline.CANDIDATE_TYPES.items():
+            schema = pa.schema([("article_id", pa.string()), *types.items()])
+            assert found[kind].schema.equals(schema)
+            expected = [
+                {"article_id": a.article_id, **dataclasses.asdict(c)}
+                for a in batch
+                for c in getattr(extract(a.text, a.published, gazetteer), kind)
+            ]
+            assert found[kind].to_pylist() == expected
+            assert expected or not batch  # the seeds have candidates of every kind
