@@ -4,12 +4,13 @@ and the numbers that must never become dates."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
 
 from build_dataset.extract import Gazetteer, extract
-from build_dataset.extract.dates import find_dates
+from build_dataset.extract.dates import CASELESS_STARTS, NAME_STARTS, START, find_dates
 
 D = dt.date
 EMPTY = Gazetteer.from_entities([])
@@ -640,3 +641,27 @@ def test_words_matched_in_any_case_resolve_as_their_ascii_spelling(text, ascii_t
         for d in find_dates(ascii_text, published)
     ]
     assert got == want and got
+
+
+def test_start_accepts_the_words_its_plain_form_accepts():
+    """START, the cheap first test of a date (one alternative per first character), accepts
+    a word exactly when the plain alternation of its words does: the month and weekday
+    starts as written, the other words in any case (ſ for s, ı and İ for i) and whole."""
+    plain = re.compile(
+        r"\b(?=[0-9]|" + "|".join(NAME_STARTS) + "|(?i:" + "|".join(CASELESS_STARTS) + r")\b)"
+    )
+    fast = re.compile(START)
+    odd = {"s": "ſS", "i": "ıİI", "k": "\u212aK"}
+    probes = []
+    for word in [*CASELESS_STARTS, *NAME_STARTS, "Marxism", "may", "9"]:
+        forms = {word, word.lower(), word.upper(), word.title(), word.swapcase()}
+        forms |= {
+            word[:i] + c + word[i + 1 :] for i, ch in enumerate(word) for c in odd.get(ch, "")
+        }
+        for form in forms:
+            for before in " é_-(":
+                for after in ("", " ", "s", "-", "_", "9", "é"):
+                    probes.append(before + form + after)
+    assert len(probes) > 5000
+    for probe in probes:
+        assert bool(fast.match(probe, 1)) == bool(plain.match(probe, 1)), probe

@@ -91,6 +91,9 @@ MONTH_NAMES = (
 )
 ABBREVIATED = ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec")
 FULLMON = trie(MONTH_NAMES)
+# the first letter of a month name, tested before the lookbehinds of a month's context
+# (a class costs less than the lookbehinds the other words would try)
+MONTH_INITIAL = "(?=[" + "".join(dict.fromkeys(m[0] for m in MONTH_NAMES)) + "])"
 MON = trie(MONTH_NAMES + ABBREVIATED + tuple(a + "." for a in ABBREVIATED)) + "(?![A-Za-z])"
 DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\w)"
 YEAR = r"(?:1[89]\d\d|20\d\d|2100)(?!\d)"
@@ -161,7 +164,7 @@ MONTH_CONTEXT = _after(
     *(f"{m}{conj}" for m in MONTH_NAMES for conj in (",", " and", " or")),
 )
 # "the July round", "the October data": a month name between "the" and a lower-case noun
-MONTH_THE = rf"(?<=\bthe\s)(?P<mthe_m>{FULLMON})(?=\s+(?!of\b)[a-z])"
+MONTH_THE = rf"{MONTH_INITIAL}(?<=\bthe\s)(?P<mthe_m>{FULLMON})(?=\s+(?!of\b)[a-z])"
 QUARTER = (
     r"(?P<quarter_n>(?i:first|second|third|fourth))[\s-]quarter\b"
     rf"(?:\s+of\s+(?:(?P<quarter_y>{YEAR})|(?:the|this)\s+year\b))?"
@@ -243,12 +246,12 @@ ALTERNATIVES = [
     ("md", rf"(?:(?P<md_wd>{WD}),?\s+)?(?P<md_m>{MON})\s+(?P<md_d>{DAY})(?![.,:]\d)"),
     (
         "dm",
-        rf"{_after('on', 'from', 'since', 'until', 'by')}(?P<dm_d>{DAY})\s+"
+        rf"(?=[0-9]){_after('on', 'from', 'since', 'until', 'by')}(?P<dm_d>{DAY})\s+"
         rf"(?P<dm_m>{FULLMON})(?![\w-])(?!,?\s+\d)",
     ),
     (
         "mctx",
-        rf"(?:(?P<mctx_mod>[Ll]ast|[Nn]ext|[Tt]his)\s+|{MONTH_CONTEXT})"
+        rf"(?:(?P<mctx_mod>[Ll]ast|[Nn]ext|[Tt]his)\s+|{MONTH_INITIAL}{MONTH_CONTEXT})"
         rf"(?P<mctx_m>{FULLMON})(?![\w-])(?!,?\s+\d)",
     ),
     ("mthe", MONTH_THE),
@@ -257,7 +260,7 @@ ALTERNATIVES = [
     ("mhalf", MONTH_HALF),
     (
         "decade",
-        rf"(?:{_after('the', 'the early', 'the late', 'the mid-')}"
+        rf"(?=[12])(?:{_after('the', 'the early', 'the late', 'the mid-')}"
         r"|(?<=0s\sand\s)|(?<=0s\sor\s)|(?<=0s,\s))(?P<decade_y>1[89]\d0|20\d0)s\b",
     ),
     ("rel", r"\b(?P<rel_mod>[Tt]his|[Ll]ast|[Nn]ext)\s+(?P<rel_unit>year|month)\b(?!-)"),
@@ -291,28 +294,34 @@ def _cases(letter: str) -> str:
     return letter.upper() + letter + ("ſ" if letter == "s" else "")
 
 
-def _caseless(words: list[str], tail: str) -> str:
-    """Alternatives matching `words` in any case, as (?i:…) would, then `tail`, grouped by
-    first letter with the letter as a class: "[Ff](?i:rom|irst|ourth)\\b". The engine skips
-    an alternative whose opening class the character fails without entering it, where it
-    enters every (?i:…) alternative."""
+def _word_starts() -> str:
+    """Alternatives matching the start of a date's first word: a NAME_STARTS word as
+    written, or a CASELESS_STARTS word in any case (as (?i:…) would) and whole; one
+    alternative per first character, opening with it as a literal:
+    "F(?:eb|ri|(?i:rom|irst|ourth)\\b)". The engine passes over an alternative opening with
+    another literal at the cost of one comparison (a class costs a call), so a word enters
+    only the alternative of its first character."""
     rests: dict[str, list[str]] = {}
-    for w in words:
+    for w in NAME_STARTS:
         rests.setdefault(w[0], []).append(w[1:])
-    return "|".join(f"[{_cases(c)}](?i:{'|'.join(r)}){tail}" for c, r in rests.items())
+    caseless: dict[str, list[str]] = {}
+    for w in CASELESS_STARTS:
+        caseless.setdefault(w[0], []).append(w[1:])
+    for letter, words in caseless.items():
+        for c in _cases(letter):
+            rests.setdefault(c, []).append(f"(?i:{'|'.join(words)})\\b")
+    return "|".join(f"{c}(?:{'|'.join(r)})" for c, r in sorted(rests.items()))
 
 
 START = (
-    # the first character alone, a single test where most words stop (before the \b, which
-    # costs more)
+    # the first character alone, a single test where most words stop; the \b (two Unicode
+    # lookups) last, where few words get
     r"(?=[0-9"
     + "".join(dict.fromkeys(w[0] for w in NAME_STARTS))
     + "".join(_cases(c) for c in dict.fromkeys(w[0] for w in CASELESS_STARTS))
-    + r"])\b(?=[0-9]|"
-    + "|".join(NAME_STARTS)
-    + "|"
-    + _caseless(CASELESS_STARTS, r"\b")
-    + ")"
+    + r"])(?=[0-9]|"
+    + _word_starts()
+    + r")\b"
 )
 # a date starts a word (START): it follows a character that is not an ASCII letter, digit
 # or "_", or starts the text
