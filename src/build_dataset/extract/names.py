@@ -142,6 +142,9 @@ HEAD_TYPES = (
     (PLACE_HEADS, "place"),
     (NOT_ENTITY_HEADS, "skip"),
 )
+# The same as one lookup: head word -> kind, the first list holding it winning (built
+# from the last list to the first, so that an earlier list overwrites).
+HEAD_KIND = {head: kind for heads, kind in reversed(HEAD_TYPES) for head in heads}
 CONNECTORS = frozenset({"of", "the", "and", "for", "de"})
 COMMON_ENDINGS = ("ing", "ed", "ly")
 SPEECH = frozenset(
@@ -171,8 +174,9 @@ CHUNK = re.compile(
     rf"| [A-Z]\.(?= [A-Z]))*(?![\w’'&-])"
 )
 ACRONYM = re.compile(r"[A-Z]{2,7}")
-WORD = re.compile(r"\S+")
 NAME_SHAPE = re.compile(r"[A-Z][a-z]+(?:-[a-z]+)?|[A-Z]\.")
+# Words joined by single spaces, each of NAME_SHAPE: one call instead of one per word.
+NAME_SHAPES = re.compile(rf"(?:{NAME_SHAPE.pattern})(?: (?:{NAME_SHAPE.pattern}))*")
 
 
 class Gazetteer:
@@ -300,7 +304,8 @@ def _run_names(text: str, s: int, e: int, run: str, layout: Layout) -> list[Name
         if len(_RUN_NAMES) >= RUN_CACHE_SIZE:
             _RUN_NAMES.clear()
         names = _chunk_names(text, s, e, layout)
-        found = _RUN_NAMES[key] = [(n.char_start - s, n.char_end - s, n.entity_type) for n in names]
+        _RUN_NAMES[key] = [(n.char_start - s, n.char_end - s, n.entity_type) for n in names]
+        return names
     return [NameCandidate(s + a, s + b, run[a:b], kind, None) for a, b, kind in found]
 
 
@@ -313,18 +318,28 @@ def _chunk_names(text: str, s: int, e: int, layout: Layout) -> list[NameCandidat
     word = text[s:e]
     if " " not in word:  # most runs are one word: "The", "In", "China"
         return _one_word(text, s, e, word)
-    toks = [m.span() for m in WORD.finditer(text, s, e)]
+    words = word.split()  # the tokens: \S+ (split() and \s agree on white space)
+    toks = []  # (start, end) of each word in text: found after the word before, as only
+    pos = s  # white space separates them
+    for w in words:
+        pos = text.find(w, pos)
+        toks.append((pos, pos + len(w)))
+        pos += len(w)
     if "’s" not in word and "'s" not in word:  # no possessive to split at
-        return _piece(text, toks, layout)
+        return _piece(text, toks, words, layout)
     out: list[NameCandidate] = []
     # split at possessives ("China’s Ministry" -> "China", "Ministry …")
     start = 0
-    for i, (a, b) in enumerate(toks):
-        word = text[a:b]
+    for i, ((a, b), word) in enumerate(zip(toks, words, strict=True)):
         if word.endswith(("’s", "'s")) and word not in ("People's", "People’s"):
-            out.extend(_piece(text, toks[start:i] + ([(a, b - 2)] if b - 2 > a else []), layout))
+            if b - 2 > a:
+                out.extend(
+                    _piece(text, [*toks[start:i], (a, b - 2)], [*words[start:i], word[:-2]], layout)
+                )
+            else:
+                out.extend(_piece(text, toks[start:i], words[start:i], layout))
             start = i + 1
-    out.extend(_piece(text, toks[start:], layout))
+    out.extend(_piece(text, toks[start:], words[start:], layout))
     return out
 
 
@@ -374,14 +389,21 @@ def _spoke(text: str, e: int) -> bool:
 
 
 def _piece(
-    text: str, toks: list[tuple[int, int]], layout: Layout, titled: bool = False
+    text: str, toks: list[tuple[int, int]], words: list[str], layout: Layout, titled: bool = False
 ) -> list[NameCandidate]:
-    words = [text[a:b] for a, b in toks]
-    if len(words) >= 3 and all(w.isupper() for w in words if w not in CONNECTORS):
+    """Typed names in the words of a run (words[i] is text[a:b] for (a, b) = toks[i])."""
+    if (
+        len(words) >= 3
+        and (words[0].isupper() or words[0] in CONNECTORS)  # most runs fail here, at once
+        and all(w.isupper() for w in words if w not in CONNECTORS)
+    ):
         return []  # an all-caps credit line: "PHOTO BY XINHUA REPORTER JU PENG"
-    for i in range(1, len(words)):  # "Qiu Wen Source", "Xinhua President Fu Hua"
-        if words[i] in LEADING:
-            return _piece(text, toks[:i], layout, titled) + _piece(text, toks[i:], layout)
+    if not LEADING.isdisjoint(words):
+        for i in range(1, len(words)):  # "Qiu Wen Source", "Xinhua President Fu Hua"
+            if words[i] in LEADING:
+                return _piece(text, toks[:i], words[:i], layout, titled) + _piece(
+                    text, toks[i:], words[i:], layout
+                )
     while words and (
         words[0] in LEADING
         or words[0] in CONNECTORS
@@ -401,42 +423,52 @@ def _piece(
     if "and" in words:  # "Xi Jinping and Li Qiang": two names
         i = words.index("and")
         if _person_shape(words[i + 1 :]) or _person_shape(words[:i]):
-            return _piece(text, toks[:i], layout) + _piece(text, toks[i + 1 :], layout)
+            return _piece(text, toks[:i], words[:i], layout) + _piece(
+                text, toks[i + 1 :], words[i + 1 :], layout
+            )
         for j in range(1, len(words) - 2):  # "the Ministry of … and the Tianjin government"
-            if words[j : j + 2] == ["and", "the"]:
-                return _piece(text, toks[:j], layout) + _piece(text, toks[j + 2 :], layout)
+            if words[j] == "and" and words[j + 1] == "the":
+                return _piece(text, toks[:j], words[:j], layout) + _piece(
+                    text, toks[j + 2 :], words[j + 2 :], layout
+                )
     s, e = toks[0][0], toks[-1][1]
     kind = _type(words, text, s, e, titled)
     if kind == "skip":
         if "of" in words:  # "National Congress of the All-China Federation …"
             i = words.index("of")
-            return _piece(text, toks[i + 1 :], layout)
-        return _singles(text, toks, words)
+            return _piece(text, toks[i + 1 :], words[i + 1 :], layout)
+        return _singles(toks, words)
     if kind:
         return [NameCandidate(s, e, text[s:e], kind, None)]
     if not CONNECTORS.isdisjoint(words):  # untyped: try each piece between connectors
-        out, run = [], []
-        for tok, w in zip(toks + [(0, 0)], words + ["of"], strict=True):
+        out: list[NameCandidate] = []
+        start = 0
+        for i, w in enumerate([*words, "of"]):
             if w in CONNECTORS:
-                if run:
-                    out.extend(_piece(text, run, layout))
-                run = []
-            else:
-                run.append(tok)
+                if i > start:
+                    out.extend(_piece(text, toks[start:i], words[start:i], layout))
+                start = i + 1
         return out
     if len(words) > 1:
-        return _singles(text, toks, words)
+        return _singles(toks, words)
     return []
 
 
-def _singles(text: str, toks, words) -> list[NameCandidate]:
+def _singles(toks, words) -> list[NameCandidate]:
     """Acronyms and known single names inside a run that is not a name as a whole."""
     out = []
     for (a, b), w in zip(toks, words, strict=True):
-        kind = _known(w) or (_acronym(w) and "organization")
+        kind = _single_kind(w)
         if kind:
             out.append(NameCandidate(a, b, w, kind, None))
     return out
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _single_kind(word: str) -> str | None:
+    """A known name's kind, "organization" for an acronym, else None (remembered: the
+    words of runs recur, "Central", "Committee", "CPC")."""
+    return _known(word) or ("organization" if _acronym(word) else None)
 
 
 def _known(name: str) -> str | None:
@@ -448,7 +480,15 @@ def _known(name: str) -> str | None:
 
 
 def _acronym(word: str) -> bool:
-    return ACRONYM.fullmatch(word) is not None and word not in NOT_ACRONYMS
+    # ACRONYM.fullmatch(word) without the regex call: 2 to 7 characters, all of A-Z
+    # (ASCII letters with no lowercase one)
+    return (
+        1 < len(word) < 8
+        and word.isascii()
+        and word.isalpha()
+        and word.isupper()
+        and word not in NOT_ACRONYMS
+    )
 
 
 def _person_shape(words: list[str]) -> bool:
@@ -463,24 +503,31 @@ def _type(words: list[str], text: str, s: int, e: int, titled: bool) -> str | No
     known = _known(name)
     if known:
         return known
-    links = [i for i, w in enumerate(words) if w in ("of", "for")]
-    head = words[links[0] - 1] if links and links[0] > 0 else words[-1]
-    if len(words) > 1:
+    n = len(words)
+    linked = "of" in words or "for" in words
+    if n > 1:
         if name.endswith(("People's Congress", "People’s Congress", "Consultative Conference")):
             return "organization"
-        for heads, kind in HEAD_TYPES:
-            if head in heads:
-                return kind
-    if links or not CONNECTORS.isdisjoint(words):
+        head = words[-1]  # the word before the first "of" or "for", else the last one
+        if linked:
+            first = words.index("of") if "of" in words else n
+            if "for" in words[:first]:
+                first = words.index("for")
+            head = words[first - 1] if first > 0 else head
+        kind = HEAD_KIND.get(head)
+        if kind:
+            return kind
+    if linked or not CONNECTORS.isdisjoint(words):
         return None
-    if all(map(NAME_SHAPE.fullmatch, words)):
-        if _person_shape(words) or (titled and len(words) <= 3):
+    if NAME_SHAPES.fullmatch(name):  # every word is name-shaped
+        if (1 < n < 4 and words[0] in SURNAMES) or (titled and n <= 3):
             return "person"
-        spoke = _spoke(text, e)
-        if len(words) == 1:
-            return "person" if spoke and words[0] in SURNAMES else None
-        if len(words) <= 3 and (spoke or APPOSITION.match(text, e)):
+        if n == 1:
+            return "person" if words[0] in SURNAMES and _spoke(text, e) else None
+        # two or three words followed by a verb of speech or an apposition
+        # (AFTER_RUN: _spoke or APPOSITION.match, in one call)
+        if n <= 3 and AFTER_RUN.match(text, e):
             return "person"
-    if len(words) == 1 and _acronym(words[0]):
+    if n == 1 and _acronym(words[0]):
         return "organization"
     return None
