@@ -205,10 +205,13 @@ class Gazetteer:
     def find(self, text: str) -> list[NameCandidate]:
         if self.pattern is None:
             return []
+        forms = self.forms
         out = []
         for m in self.pattern.finditer(text):
-            entity_id, entity_type = self.forms[m.group()]
-            out.append(NameCandidate(m.start(), m.end(), m.group(), entity_type, entity_id))
+            form = m.group()
+            entity_id, entity_type = forms[form]
+            start, end = m.span()
+            out.append(NameCandidate(start, end, form, entity_type, entity_id))
         return out
 
 
@@ -247,8 +250,9 @@ def find_names(
             s, e = m.span()
             first = bisect.bisect_right(ends, s)  # the first gazetteer span ending after s
             if first < len(taken) and taken[first][0] < e:  # the run overlaps a known name
-                for a, b in _free_pieces(s, e, taken, first):
-                    unknown.extend(_chunk_names(text, a, b, layout))
+                if taken[first] != (s, e):  # else the run is the name: nothing is left
+                    for a, b in _free_pieces(s, e, taken, first):
+                        unknown.extend(_chunk_names(text, a, b, layout))
                 continue
             run = m.group()
             if " " in run:
