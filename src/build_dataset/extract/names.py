@@ -322,9 +322,11 @@ def _chunk_names(text: str, s: int, e: int, layout: Layout) -> list[NameCandidat
     word = text[s:e]
     if " " not in word:  # most runs are one word: "The", "In", "China"
         return _one_word(text, s, e, word)
-    words = word.split()  # the tokens: \S+ (split() and \s agree on white space)
-    toks = []  # (start, end) of each word in text: found after the word before, as only
-    pos = s  # white space separates them
+    # The words (\S+: split() and the regex \s agree on white space) and their spans,
+    # each word found from the end of the one before (only white space is between them).
+    words = word.split()
+    toks = []
+    pos = s
     for w in words:
         pos = text.find(w, pos)
         toks.append((pos, pos + len(w)))
