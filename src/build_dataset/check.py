@@ -264,9 +264,12 @@ def _utf8_buffers(text: pa.Array) -> tuple[pa.Array, pa.Array]:
 
 def _lead_bytes(u8: pa.Array, step: int = 1 << 20) -> pa.Array:
     """Positions of the first bytes of multi-byte characters, a megabyte at a time
-    (indices_nonzero sets aside eight bytes per input byte)."""
+    (indices_nonzero sets aside eight bytes per input byte). The bytes are compared with
+    a uint8 scalar: with a Python int, each byte was first cast to int64 (a third of the
+    time, at 10,000 articles 0.07 s of 0.2)."""
+    lead = pa.scalar(0xC0, pa.uint8())
     parts = [
-        pc.add(_int(pc.indices_nonzero(pc.greater_equal(u8.slice(pos, step), 0xC0))), pos)
+        pc.add(_int(pc.indices_nonzero(pc.greater_equal(u8.slice(pos, step), lead))), pos)
         for pos in range(0, len(u8), step)
     ]
     return pa.concat_arrays(parts) if parts else pa.array([], pa.int64())

@@ -18,7 +18,7 @@ import gc
 import hashlib
 import json
 import os
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
@@ -493,15 +493,19 @@ def build(
             }
             stamp.write_text(json.dumps(record, default=str), encoding="utf-8")
 
-    # The tables are checked (in a thread; Arrow's kernels let go of the GIL) while
-    # publish writes them into its staging folder: nothing is moved into `out` unless
-    # the checks found no problem.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        checked = pool.submit(check_tables, tables, 1)  # one table at a time: memory
+    # The tables are checked while publish's threads write them into its staging folder
+    # (Arrow's writers let go of the GIL), in this thread, before it renders the docs:
+    # in a thread of its own, the checks' many short Arrow calls each waited for the GIL
+    # behind the docs' Python, and the checks ended long after the writes. Nothing is
+    # moved into `out` unless the checks found no problem.
+    found: list = []
 
-        def checks(stage: Path) -> None:
-            if found := checked.result():
-                raise BuildFailed(found)
+    def check() -> None:
+        found.extend(check_tables(tables, 1))  # one table at a time: memory
 
-        files = publish(tables, out, checks=checks, done=write_stamp)
+    def checks(stage: Path) -> None:
+        if found:
+            raise BuildFailed(found)
+
+    files = publish(tables, out, checks=checks, done=write_stamp, meanwhile=check)
     return Result(tables, audit, files, uncurated=len(audit))
