@@ -494,7 +494,7 @@ def build(
             stamp.write_text(json.dumps(record, default=str), encoding="utf-8")
 
     # The tables are checked while publish's threads write them into its staging folder
-    # (Arrow's writers let go of the GIL), in this thread, before it renders the docs:
+    # (Arrow's writers let go of the GIL), in this thread, after it rendered the docs:
     # in a thread of its own, the checks' many short Arrow calls each waited for the GIL
     # behind the docs' Python, and the checks ended long after the writes. Nothing is
     # moved into `out` unless the checks found no problem.

@@ -237,8 +237,8 @@ def stage_package(
     return the size and SHA-256 of each by relative path, in publishing order.
 
     The data files are written, hashed and synced by a pool of threads while this thread
-    runs `meanwhile()` (if given: the build's checks), then writes the schemas and the
-    docs (and has the pool sync them)."""
+    writes the schemas and the docs (and has the pool sync them), then runs `meanwhile()`
+    (if given: the build's checks)."""
     from build_dataset import docs  # data dictionary, dataset card, timeline (docs/)
     from build_dataset.models import TABLES
     from build_dataset.schema import json_schema, table_schema
@@ -263,8 +263,6 @@ def stage_package(
             path = stage / "data" / f"{name}.csv"
             write = partial(write_csv, tables[name], model, path)
             synced[f"data/{name}.csv"] = pool.submit(_write_hash_sync, write, path)
-        if meanwhile is not None:
-            meanwhile()
 
         def put(rel: str, content: bytes) -> None:
             (stage / rel).write_bytes(content)
@@ -287,6 +285,10 @@ def stage_package(
         rendered = docs.render(tables, release)
         for rel, content in rendered.items():
             put(rel, content)
+        # Last, as the writers may still run: `meanwhile` (the checks) calls Arrow, whose
+        # kernels can use the cores the writers leave, where the docs are pure Python.
+        if meanwhile is not None:
+            meanwhile()
         data = {rel: synced[rel].result() for rel in synced if rel.startswith("data/")}
         put("datapackage.json", _json(descriptor(stage, release, data)))
         files += ["datapackage.json", *rendered]
