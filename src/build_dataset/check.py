@@ -187,7 +187,8 @@ def span_mismatches(articles, article_id, start, end, span) -> pa.Array:
     article is unknown; `articles` is the articles table or its ArticleTexts. Vectorised
     over the UTF-8 bytes of the texts: code points become byte offsets through the
     positions of the few multi-byte characters (a merge by sort), and the bytes of every
-    span are gathered at once through a list view over the texts. Besides the tables, it
+    span are gathered at once (`_same_bytes`) by cutting the texts' bytes at the spans'
+    ends, or through a list view over them where spans overlap. Besides the tables, it
     holds about one copy of the span column's bytes.
     """
     texts = articles if isinstance(articles, ArticleTexts) else ArticleTexts(articles)
@@ -230,7 +231,8 @@ def span_mismatches(articles, article_id, start, end, span) -> pa.Array:
 
 
 def _same_bytes(u8: pa.Array, starts: pa.Array, sizes: pa.Array, span: pa.Array) -> pa.Array:
-    """Whether u8[start:start + size] is the span's bytes, row by row (vectorised: a list
+    """Whether u8[start:start + size] is the span's bytes, row by row (vectorised: spans
+    that do not overlap are taken from u8 cut at their ends, `_disjoint_spans`; else a list
     view over the texts' bytes, one view per row, is flattened into the rows' bytes, laid
     out as a string array of the span's type and compared with it). Called a few
     megabytes of rows at a time: flattening holds one copy of the gathered bytes. Gathering
@@ -239,6 +241,10 @@ def _same_bytes(u8: pa.Array, starts: pa.Array, sizes: pa.Array, span: pa.Array)
     # its offsets and sizes from arrays that begin at the same place)
     some = pc.greater(sizes, 0)
     starts, sizes = pc.if_else(some, starts, 0), pc.if_else(some, sizes, 0)
+    as_bytes = pa.large_binary() if pa.types.is_large_string(span.type) else pa.binary()
+    found = _disjoint_spans(u8, starts, sizes)
+    if found is not None:
+        return pc.fill_null(pc.equal(found, span.view(as_bytes).cast(pa.large_binary())), False)
     gathered = pa.LargeListViewArray.from_arrays(starts, sizes, u8).flatten()
     large = pa.types.is_large_string(span.type)
     offsets = pa.concat_arrays([pa.array([0], pa.int64()), pc.cumulative_sum(sizes)])
@@ -246,8 +252,33 @@ def _same_bytes(u8: pa.Array, starts: pa.Array, sizes: pa.Array, span: pa.Array)
     data = gathered.buffers()[1]  # flatten may return a slice of the texts' buffer
     data = data.slice(gathered.offset, len(gathered)) if data else pa.py_buffer(b"")
     found = pa.Array.from_buffers(span.type, len(span), [None, offsets.buffers()[1], data])
-    as_bytes = pa.large_binary() if large else pa.binary()
     return pc.fill_null(pc.equal(found.view(as_bytes), span.view(as_bytes)), False)
+
+
+def _disjoint_spans(u8: pa.Array, starts: pa.Array, sizes: pa.Array) -> pa.Array | None:
+    """u8[start:start + size] of each row as large_binary, if no two spans overlap (else
+    None): the spans, in the order they start, then cut u8 into gap, span, gap, span...,
+    a binary array over u8's own bytes, from which each row's span is taken. The
+    flattening of a list view (`_same_bytes`) costs about a microsecond a row; this,
+    a sort and two takes, a few times less (at 10,000 articles: paragraphs, mentions)."""
+    n = len(starts)
+    order = pc.sort_indices(starts)
+    begin = pc.take(starts, order)
+    end = pc.add(begin, pc.take(sizes, order))
+    if n and pc.max(end).as_py() > len(u8):
+        return None
+    # disjoint: each span starts at or after the end of every span that starts before it
+    reached = pc.cumulative_max(end).slice(0, max(n - 1, 0))  # end of the spans so far
+    if not pc.all(pc.greater_equal(begin.slice(1), reached), min_count=0).as_py():
+        return None
+    # begin[0] <= end[0] <= begin[1] <= end[1] ...: sorting both gives them interleaved
+    cuts = pc.take(both := pa.concat_arrays([begin, end]), pc.sort_indices(both))
+    offsets = pa.concat_arrays([pa.array([0], pa.int64()), cuts])
+    data = u8.buffers()[1]
+    data = data.slice(u8.offset, len(u8)) if data else pa.py_buffer(b"")
+    pieces = pa.Array.from_buffers(pa.large_binary(), 2 * n, [None, offsets.buffers()[1], data])
+    rank = pc.sort_indices(order)  # each row's place in the order of starts
+    return pc.take(pieces, pc.add(pc.multiply(rank, 2), 1))
 
 
 def _utf8_buffers(text: pa.Array) -> tuple[pa.Array, pa.Array]:
@@ -264,9 +295,12 @@ def _utf8_buffers(text: pa.Array) -> tuple[pa.Array, pa.Array]:
 
 def _lead_bytes(u8: pa.Array, step: int = 1 << 20) -> pa.Array:
     """Positions of the first bytes of multi-byte characters, a megabyte at a time
-    (indices_nonzero sets aside eight bytes per input byte)."""
+    (indices_nonzero sets aside eight bytes per input byte). The bytes are compared with
+    a uint8 scalar: with a Python int, each byte was first cast to int64 (a third of the
+    time, at 10,000 articles 0.07 s of 0.2)."""
+    lead = pa.scalar(0xC0, pa.uint8())
     parts = [
-        pc.add(_int(pc.indices_nonzero(pc.greater_equal(u8.slice(pos, step), 0xC0))), pos)
+        pc.add(_int(pc.indices_nonzero(pc.greater_equal(u8.slice(pos, step), lead))), pos)
         for pos in range(0, len(u8), step)
     ]
     return pa.concat_arrays(parts) if parts else pa.array([], pa.int64())

@@ -228,13 +228,17 @@ def descriptor(
 
 
 def stage_package(
-    tables: dict[str, pa.Table], stage: Path, release: tuple[str, str] | None = None
+    tables: dict[str, pa.Table],
+    stage: Path,
+    release: tuple[str, str] | None = None,
+    meanwhile=None,
 ) -> dict[str, Digest]:
     """Write every published file under `stage`, each synced to disk before this returns;
     return the size and SHA-256 of each by relative path, in publishing order.
 
     The data files are written, hashed and synced by a pool of threads while this thread
-    writes the schemas and the docs (and then has the pool sync them)."""
+    writes the schemas and the docs (and has the pool sync them), then runs `meanwhile()`
+    (if given: the build's checks)."""
     from build_dataset import docs  # data dictionary, dataset card, timeline (docs/)
     from build_dataset.models import TABLES
     from build_dataset.schema import json_schema, table_schema
@@ -245,11 +249,17 @@ def stage_package(
     synced: dict[str, Future[Digest]] = {}
     pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
     try:
-        for model in TABLES:  # each table's Parquet file first: it takes longer to write
+        # The longest writes first, so that the pool does not end on one long write
+        # while its other threads idle: the Parquet files (a table's takes several times
+        # its CSV's), then the CSV files, each kind from the largest table down.
+        by_size = sorted(TABLES, key=lambda m: -tables[m.table_name].nbytes)
+        for model in by_size:
             name = model.table_name
             path = stage / "data" / f"{name}.parquet"
             write = partial(write_parquet, tables[name], path)
             synced[f"data/{name}.parquet"] = pool.submit(_write_hash_sync, write, path)
+        for model in by_size:
+            name = model.table_name
             path = stage / "data" / f"{name}.csv"
             write = partial(write_csv, tables[name], model, path)
             synced[f"data/{name}.csv"] = pool.submit(_write_hash_sync, write, path)
@@ -275,6 +285,10 @@ def stage_package(
         rendered = docs.render(tables, release)
         for rel, content in rendered.items():
             put(rel, content)
+        # Last, as the writers may still run: `meanwhile` (the checks) calls Arrow, whose
+        # kernels can use the cores the writers leave, where the docs are pure Python.
+        if meanwhile is not None:
+            meanwhile()
         data = {rel: synced[rel].result() for rel in synced if rel.startswith("data/")}
         put("datapackage.json", _json(descriptor(stage, release, data)))
         files += ["datapackage.json", *rendered]
@@ -296,10 +310,12 @@ def publish(
     checks=None,
     release: tuple[str, str] | None = None,
     done=None,
+    meanwhile=None,
 ) -> list[str]:
     """Stage, run `checks(stage)` (which raises to abort), then swap into `out`, then run
     `done(digests)` ({path: (size, SHA-256)} of the files published) while still holding
-    the lock (the build's fingerprint stamp).
+    the lock (the build's fingerprint stamp). `meanwhile()`, if given, runs while the
+    data files are being written (see `stage_package`).
 
     A build killed while staging leaves the published files untouched (its staging
     folder is removed by the next publish). The swap itself is journaled: a build killed
@@ -310,7 +326,7 @@ def publish(
         stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=out))
         journal = out / JOURNAL_FILE
         try:
-            digests = stage_package(tables, stage, release)
+            digests = stage_package(tables, stage, release, meanwhile)
             files = list(digests)
             if checks is not None:
                 checks(stage)
