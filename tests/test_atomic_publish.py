@@ -232,7 +232,8 @@ def test_build_killed_while_staging(project, clean, then):
     assert {k: v for k, v in snapshot(out).items() if k.startswith(".cache")} == cache
     [stage] = leftovers(out)  # killed half-way through staging, no journal yet
     assert stage.startswith(STAGE_PREFIX)
-    assert len(list((out / stage / "data").glob("*.parquet"))) == 3
+    # writes 1 to 3 begun, in a pool of threads: each may or may not have made its file
+    assert len(list((out / stage / "data").glob("*.parquet"))) <= 3
 
     proc = cli(project, then)
     assert proc.returncode == 0, proc.stderr
