@@ -165,7 +165,7 @@ class TableBuilder:
         table = pa.Table.from_batches(self.batches or [_batch([], *shape)], schema=shape[1])
         if not _in_key_order(table, self.model.primary_key):
             table = table.sort_by([(k, "ascending") for k in self.model.primary_key])
-        return table
+        return table.combine_chunks()
 
 
 def _in_key_order(table: pa.Table, key: tuple[str, ...]) -> bool:

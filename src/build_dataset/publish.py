@@ -165,7 +165,8 @@ def write_parquet(table: pa.Table, path: Path) -> None:
     import pyarrow.parquet as pq
 
     # One chunk per column: Arrow's Parquet writer starts a new page at each chunk, so the
-    # bytes would depend on how the table was gathered.
+    # bytes would depend on how the table was gathered. The build's tables come combined
+    # (TableBuilder.finish, one table at a time, for the build's peak memory): no copy.
     pq.write_table(table.combine_chunks(), path, **PARQUET_OPTIONS)
 
 
