@@ -18,7 +18,6 @@ import gc
 import hashlib
 import json
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
@@ -250,6 +249,8 @@ def read_sources(
 
     if len(sources) >= POOL_THRESHOLD and workers > 1:
         prepare(gjson)  # before the workers are forked: they inherit what it made
+        from concurrent.futures import ProcessPoolExecutor  # here: a skipped build needs none
+
         with ProcessPoolExecutor(max_workers=workers, initializer=collect_less) as pool:
             yield from collect(pool.map(batch_tables, batches, *args))
     else:
