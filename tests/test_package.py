@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from build_dataset.docs import DOC_FILES
 from build_dataset.models import BY_NAME, TABLES
+from build_dataset.pipeline import build
 from build_dataset.publish import extra_schema_files
 from build_dataset.schema import arrow_schema, columns, json_schema, table_schema
 
@@ -170,6 +171,22 @@ def test_a_build_skipped_as_up_to_date_still_reports_the_uncurated_count(root, t
     assert "up to date" in second.stderr and "up to date" not in first.stderr
 
 
+def test_a_build_found_up_to_date_loads_no_heavy_library(root, tmp_path):
+    """A build with nothing changed only hashes its inputs and outputs: it imports
+    neither pyarrow nor pydantic nor PyYAML, nor the process pool (a third of its time)."""
+    out, none = tmp_path / "out", tmp_path / "none"
+    none.mkdir()
+    build(root / "sources", out, none)
+    code = (
+        "import sys; from pathlib import Path; from build_dataset.pipeline import build; "
+        f"r = build(Path({str(root / 'sources')!r}), Path({str(out)!r}), Path({str(none)!r})); "
+        "print(r.skipped, sorted(m for m in ('pyarrow', 'pydantic', 'yaml', "
+        "'concurrent.futures.process') if m in sys.modules))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["True", "[]"]
+
+
 def _broken_rows(model, row: dict) -> list[dict]:
     """Variants of a valid row, each breaking one rule of the model's fields."""
     out = [{**row, "unexpected": 1}]  # extra column
@@ -299,7 +316,8 @@ def test_extract_batch_holds_every_candidate_in_arrow(root):
         assert list(found) == list(pipeline.CANDIDATE_TYPES)
         gazetteer = pipeline._gazetteer(gjson)
         for kind, types in pipeline.CANDIDATE_TYPES.items():
-            schema = pa.schema([("article_id", pa.string()), *types.items()])
+            fields = [(f, getattr(pa, t)()) for f, t in types.items()]
+            schema = pa.schema([("article_id", pa.string()), *fields])
             assert found[kind].schema.equals(schema)
             expected = [
                 {"article_id": a.article_id, **dataclasses.asdict(c)}

@@ -24,13 +24,13 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pyarrow as pa
-
 from build_dataset.errors import BuildFailed, Problems
 
 if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Iterable, Iterator, Sequence
+
+    import pyarrow as pa
 
     from build_dataset import curate, ingest
     from build_dataset.curate import Audit
@@ -47,40 +47,43 @@ CACHE_FILE = ".cache/build-fingerprint.json"
 # at the default, the collector's scans took a fifth of a worker's time.
 GC_THRESHOLD = 50_000
 
-CANDIDATE_TYPES = {  # Extraction attribute -> Arrow types of its candidate dataclass fields
+# Extraction attribute -> the Arrow types of its candidate dataclass fields, by the names
+# of pyarrow's type factories ("int64": `pa.int64()`): a build found up to date imports
+# this module but not pyarrow.
+CANDIDATE_TYPES = {
     "dates": {
-        "char_start": pa.int64(),
-        "char_end": pa.int64(),
-        "text": pa.string(),
-        "value_start": pa.date32(),
-        "value_end": pa.date32(),
-        "precision": pa.string(),
-        "resolution": pa.string(),
+        "char_start": "int64",
+        "char_end": "int64",
+        "text": "string",
+        "value_start": "date32",
+        "value_end": "date32",
+        "precision": "string",
+        "resolution": "string",
     },
     "figures": {
-        "char_start": pa.int64(),
-        "char_end": pa.int64(),
-        "value_text": pa.string(),
-        "value": pa.float64(),
-        "qualifier": pa.string(),
-        "kind": pa.string(),
-        "unit": pa.string(),
+        "char_start": "int64",
+        "char_end": "int64",
+        "value_text": "string",
+        "value": "float64",
+        "qualifier": "string",
+        "kind": "string",
+        "unit": "string",
     },
     "names": {
-        "char_start": pa.int64(),
-        "char_end": pa.int64(),
-        "text": pa.string(),
-        "entity_type": pa.string(),
-        "entity_id": pa.string(),
+        "char_start": "int64",
+        "char_end": "int64",
+        "text": "string",
+        "entity_type": "string",
+        "entity_id": "string",
     },
     "quotes": {
-        "char_start": pa.int64(),
-        "char_end": pa.int64(),
-        "text": pa.string(),
-        "speaker_name": pa.string(),
-        "speaker_entity_id": pa.string(),
-        "speaker_char_start": pa.int64(),
-        "speaker_char_end": pa.int64(),
+        "char_start": "int64",
+        "char_end": "int64",
+        "text": "string",
+        "speaker_name": "string",
+        "speaker_entity_id": "string",
+        "speaker_char_start": "int64",
+        "speaker_char_end": "int64",
     },
 }
 
@@ -119,9 +122,14 @@ def extract_batch(batch: pa.RecordBatch, gazetteer_json: str) -> dict[str, pa.Re
         ),
         gazetteer_json,
     )
+    import pyarrow as pa
+
     return {
         kind: pa.record_batch(
-            [pa.array(found[kind][f], t) for f, t in (("article_id", pa.string()), *types.items())],
+            [
+                pa.array(found[kind][f], getattr(pa, t)())
+                for f, t in (("article_id", "string"), *types.items())
+            ],
             names=["article_id", *types],
         )
         for kind, types in CANDIDATE_TYPES.items()
@@ -156,6 +164,8 @@ def candidate_columns(
 
 def article_batch(articles: list[ingest.Article]) -> pa.RecordBatch:
     """What extraction reads of articles: id, text and publication date."""
+    import pyarrow as pa
+
     return pa.record_batch(
         {
             "article_id": pa.array([a.article_id for a in articles], pa.string()),

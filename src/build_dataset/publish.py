@@ -29,19 +29,21 @@ import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 try:
     import fcntl
 except ImportError:  # Windows: no lock
     fcntl = None
 
-import pyarrow as pa
-
 import build_dataset
 
-# The writers (pyarrow.csv, pyarrow.parquet) and the models are imported where they are
-# used: a build found up to date needs only `tidy` and `sha256_file` of this module, and
-# should not pay for loading them.
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+# pyarrow, its writers (pyarrow.csv, pyarrow.parquet) and the models are imported where
+# they are used: a build found up to date needs only `tidy` and `sha256_file` of this
+# module, and should not pay for loading them.
 
 NAME = "acftu-discourse"
 STAGE_PREFIX = ".build-"  # staging folders inside the output folder
@@ -145,6 +147,7 @@ def csv_bytes(table: pa.Table, model) -> bytes:
 def write_csv(table: pa.Table, model, path) -> None:
     """Write the CSV form of a table (see `csv_bytes`) to a path or a binary file object,
     streamed: the whole CSV never stands in memory."""
+    import pyarrow as pa
     import pyarrow.csv as pacsv
 
     from build_dataset.schema import columns
