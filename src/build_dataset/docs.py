@@ -601,7 +601,8 @@ def timeline_svg(tables: Tables | Rows, release: Release | None = None) -> str:
         for i, e in enumerate(events):
             body += _event_row(e, sources.get(e["event_id"], []), TOP + i * ROW_H, axis, colour)
     else:
-        body += _article_rows(arts, axis, colour)
+        for i, a in enumerate(arts):
+            body += _article_row(a, TOP + i * ROW_H, axis, colour)
     return _svg(title, bottom + 14, body)
 
 
@@ -730,59 +731,6 @@ def _article_row(a: dict, top: float, axis: _Axis, colour: dict[str, str]) -> li
         f"{_outlet(a)}, {a['genre']}",
     )
     return [*out, _article_mark(a, top + ROW_H / 2, axis, colour), "</g>"]
-
-
-def _article_rows(arts: list[dict], axis: _Axis, colour: dict[str, str]) -> list[str]:
-    """`_article_row` of each article in turn (row i at TOP + i * ROW_H), the same lines
-    made several times faster: a timeline without events has a row per article, 10,000
-    rows at scale. What articles share (their day's date and x, their outlet and genre)
-    is formatted once, each title escaped once (escaping is character by character, so
-    escaped parts joined are the escaped whole), and a row is one string of its lines."""
-    days: dict[dt.date, tuple[str, int, str, str, str]] = {}
-    kinds: dict[tuple[str, str], tuple[str, str, str]] = {}
-    sub_room = int(LABEL_W / SMALL_CHAR_W)
-    rows = []
-    for i, a in enumerate(arts):
-        day = a["published"]
-        if day not in days:
-            date = str(day)
-            cx = _day_x(axis, day)  # the diamond's corners, as `_diamond` places them
-            days[day] = (
-                escape(date),
-                int((LABEL_W - CHAR_W * (len(date) + 1)) / CHAR_W),  # as `_row_frame`
-                _f(cx),
-                _f(cx + 5.0),
-                _f(cx - 5.0),
-            )
-        date, room, x, x_right, x_left = days[day]
-        kind = (_outlet(a), a["genre"])
-        if kind not in kinds:
-            kinds[kind] = (
-                escape(kind[0]),
-                colour[kind[0]],
-                escape(_short(f"{kind[0]}, {kind[1]}", sub_room)),
-            )
-        outlet, fill, sub = kinds[kind]
-        text = a["title"]
-        title = escape(text)
-        label = title if len(text) <= room else escape(_short(text, room))
-        tip = f"{outlet}, {date}: {title}"
-        top = TOP + i * ROW_H
-        line_y, cy = _f(top + ROW_H), top + ROW_H / 2
-        y, y_up, y_down = _f(cy), _f(cy - 5.0), _f(cy + 5.0)
-        rows.append(
-            f'<g id="{escape(a["article_id"])}">\n'
-            f"<title>{tip}</title>\n"
-            f'<line x1="10" y1="{line_y}" x2="{PLOT_X1}" y2="{line_y}" '
-            'stroke="#d9dee6" stroke-width="0.6"/>\n'
-            f'<text x="10" y="{_f(top + 15)}"><tspan class="d">{date}</tspan> '
-            f'<tspan class="t">{label}</tspan></text>\n'
-            f'<text x="10" y="{_f(top + 30)}" class="s">{sub}</text>\n'
-            f'<g><title>{tip}</title><polygon points="{x},{y_up} {x_right},{y} {x},{y_down} '
-            f'{x_left},{y}" fill="{fill}" stroke="#ffffff" stroke-width="0.8"/></g>\n'
-            "</g>"
-        )
-    return rows
 
 
 # ---------------------------------------------------------------- command line
