@@ -242,7 +242,8 @@ def stage_package(
 
     The data files are written, hashed and synced by a pool of threads while this thread
     writes the schemas and the docs (and has the pool sync them), then runs `meanwhile()`
-    (if given: the build's checks)."""
+    (if given: the build's checks, which raise to abort; the writes not yet begun are
+    then cancelled)."""
     from build_dataset import docs  # data dictionary, dataset card, timeline (docs/)
     from build_dataset.models import TABLES
     from build_dataset.schema import json_schema, table_schema
@@ -319,7 +320,7 @@ def publish(
     """Stage, run `checks(stage)` (which raises to abort), then swap into `out`, then run
     `done(digests)` ({path: (size, SHA-256)} of the files published) while still holding
     the lock (the build's fingerprint stamp). `meanwhile()`, if given, runs while the
-    data files are being written (see `stage_package`).
+    data files are being written (see `stage_package`), and may raise to abort too.
 
     A build killed while staging leaves the published files untouched (its staging
     folder is removed by the next publish). The swap itself is journaled: a build killed
