@@ -498,7 +498,14 @@ class Reach:
         )
 
     def named(self, article_id: str, text: str) -> bool:
-        return (article_id, text) in self.names or (None, text) in self.names
+        return text in self._texts and (
+            (article_id, text) in self.names or (None, text) in self.names
+        )
+
+    @cached_property
+    def _texts(self) -> frozenset[str]:
+        """The texts of `names`: most names are none of them, told apart with no key made."""
+        return frozenset(text for _, text in self.names)
 
 
 @dataclass
@@ -547,13 +554,11 @@ def automatic(candidates: dict[str, dict[str, Sequence]], reach: Reach) -> Autom
         else:
             out.rows["quotes"].append(quote_row(aid, start, end, text, speaker))
     cols = candidates["names"]
-    # a name no annotation names is told apart without making the keys `Reach.named` looks up
-    named = {text for _, text in reach.names}
     rows, names = out.rows["mentions"], out.names
     for aid, start, end, text, entity_type, eid in zip(*cols.values(), strict=True):
         status = "curated"
         if eid is None:
-            if text in named and reach.named(aid, text):
+            if reach.named(aid, text):
                 n = (aid, start, end, text, entity_type, eid)
                 out.deferred["names"].append(dict(zip(cols, n, strict=True)))
                 continue
