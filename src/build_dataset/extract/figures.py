@@ -301,29 +301,37 @@ ALTERNATIVES = [
     ("half", rf"(?<![\w-]){_qual('half')}[Hh]alf\b(?!-)"),
     ("ordw", rf"\b(?:(?:{_words(TENS)})-)?(?:{_words(ORDINALS)})\b(?!-)"),
 ]
-# The words a figure can begin with, in any alternative above: a number, ordinal or vague
-# word, and the words that open the other alternatives. Most word starts fail this one trie
-# at once, before the alternatives are tried one by one (a superset is harmless; a word
-# missing here would lose figures: keep it in step). A qualifier opens a figure only
-# whole and followed by a blank (_qual), and "a" only before a scale or a fraction ("a
-# million", "a third"): tested so, "in", "as", "at", "a" (the commonest words that pass)
-# stop here too.
-FIRST_WORDS = sorted(
+# The alternatives are tried in turn wherever a figure can start. Most can only open with
+# a letter (a word or a qualifier), "ordd" only with a digit: tested first, that character
+# lets the engine pass over the alternative at once where it cannot match, instead of
+# trying its guard and optional qualifier there. (A test that always holds where it
+# matches: the alternatives match as before.)
+LETTER_FIRST = ("label", "every", "onein", "mult", "vague", "frac", "half", "ordw")
+OPENS_WITH = {**dict.fromkeys(LETTER_FIRST, "[A-Za-z]"), "ordd": r"\d"}
+ALTERNATIVES = [(k, f"(?={OPENS_WITH[k]})" + p if k in OPENS_WITH else p) for k, p in ALTERNATIVES]
+# The words a figure can begin with, in any alternative above, and what must follow them
+# there. Most word starts fail this test at once, before the alternatives are tried one by
+# one (a superset is harmless; a word missing here would lose figures: keep it in step).
+# A number, ordinal or vague word stands whole. A qualifier opens a figure only whole and
+# followed by blanks and a number (_qual: "over 500", "about a third"), so "over the",
+# "about the", "some of" stop here too; "a" only before a scale or a fraction ("a
+# million", "a third"); a label word only as the label alternative writes it ("Article
+# 5", "No. 9": not "the article", "no one").
+NUMBER_WORDS = (
     set(ONES)
     | set(TEENS)
     | set(TENS)
-    | set(VAGUE)
-    | set(ORDINALS)
     | {"half", "once", "twice", "thrice", "every", "each", "double", "triple", "treble"}
-    | {"quadruple", "no", "nos", "article", "chapter", "section", "clause", "item"}
-    | {"document", "volume"}
+    | {"quadruple"}
 )
+FIRST_WORDS = sorted(NUMBER_WORDS | set(VAGUE) | set(ORDINALS) | {"US", "HK", "RMB"})
+A_BEFORE = rf"(?:\s+{SCALE}|[\s-]{_words(FRACTIONS, False)})"  # "a million", "a third"
 
 
 def _by_first_letter(*groups: tuple[list[str], str]) -> dict[str, str]:
     """Alternatives matching each group's words, with the first letter in either case
     ("one", "One"), then the group's tail; one alternative per first letter, opening with
-    it: "o(?:(?:n(?:ce|e))(?![A-Za-z])|(?:ver)\\s)". The regex engine skips at once an
+    it: "o(?:(?:n(?:ce|e))(?![A-Za-z])|(?:ver)\\s+…)". The regex engine skips at once an
     alternative that opens with a letter other than the next character, so a word costs a
     test per letter, not per word."""
     by_first: dict[str, dict[str, list[str]]] = {}
@@ -336,18 +344,35 @@ def _by_first_letter(*groups: tuple[list[str], str]) -> dict[str, str]:
     }
 
 
-FIRST_WORD_ALTERNATIVES = _by_first_letter(
-    ([*FIRST_WORDS, "US", "HK", "RMB"], "(?![A-Za-z])"),
-    (list(QUALIFIERS), r"\s"),
-    (["a"], rf"(?:\s+{SCALE}|[\s-]{_words(FRACTIONS, False)})"),
+# what opens the number after a qualifier: a digit, a currency ("RMB" even before a
+# letter: "RMBfive") or a number word
+NUMBER_START = "|".join(
+    [
+        r"[\d$¥€£]",
+        *_by_first_letter(
+            (sorted(NUMBER_WORDS), "(?![A-Za-z])"), (["a"], A_BEFORE), (["US$", "HK$", "RMB"], "")
+        ).values(),
+    ]
 )
-# figures start a word: a cheap first test, its first character tested alone first
+FIRST_WORD_ALTERNATIVES = _by_first_letter(
+    (FIRST_WORDS, "(?![A-Za-z])"),
+    (list(QUALIFIERS), rf"\s+(?:{NUMBER_START})"),
+    (["a"], A_BEFORE),
+    (["Article", "Chapter", "Section", "Clause", "Item", "Document", "Volume"], r"\s+\d"),
+    (["no", "Nos"], r"\."),  # "No. 9", "no. 9", "Nos. 3"
+)
+# figures start a word: a cheap first test, its first character tested alone first. The
+# engine passes over the alternatives of a lookahead one by one, all of them where none
+# matches (most words): those of the capitals, rarer, are passed over in one test.
 FIRST_TEST = (
     f"(?=[0-9$¥€£{re.escape(''.join(FIRST_WORD_ALTERNATIVES))}])"
     + "(?=[0-9$¥€£]|"
-    + "|".join(FIRST_WORD_ALTERNATIVES.values())
-    + ")"
+    + "|".join(v for k, v in FIRST_WORD_ALTERNATIVES.items() if k.islower())
+    + "|(?=[A-Z])(?:"
+    + "|".join(v for k, v in FIRST_WORD_ALTERNATIVES.items() if k.isupper())
+    + "))"
 )
+assert all(k.islower() or k.isupper() for k in FIRST_WORD_ALTERNATIVES)
 START = r"(?<![A-Za-z0-9])" + FIRST_TEST
 # a figure follows a character that is not an ASCII letter or digit, or starts the text
 PATTERN_SEARCH = AfterBoundary(START, ALTERNATIVES, "[^A-Za-z0-9]", scan_start=FIRST_TEST)
