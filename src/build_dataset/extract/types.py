@@ -86,6 +86,7 @@ def name_candidate(
     text: str,
     entity_type: EntityType,
     entity_id: str | None,
+    *,
     _slots=_NAME_SLOTS,
 ) -> NameCandidate:
     """NameCandidate(char_start, char_end, text, entity_type, entity_id), made faster."""
@@ -106,6 +107,7 @@ def date_candidate(
     value_end: dt.date,
     precision: Precision,
     resolution: Resolution,
+    *,
     _slots=_DATE_SLOTS,
 ) -> DateCandidate:
     """DateCandidate(char_start, char_end, text, value_start, value_end, precision,
