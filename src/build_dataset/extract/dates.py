@@ -44,7 +44,7 @@ import re
 
 from build_dataset.extract.layout import Layout
 from build_dataset.extract.patterns import AfterBoundary, trie
-from build_dataset.extract.types import DateCandidate
+from build_dataset.extract.types import DateCandidate, date_candidate
 
 MONTH_NUMBERS = {
     "january": 1,
@@ -444,7 +444,7 @@ def _candidate(m: re.Match, text: str, published: dt.date, layout: Layout):
     if resolved is None:
         return None
     s, e = m.span(kind)
-    return DateCandidate(s, e, text[s:e], *resolved)
+    return date_candidate(s, e, text[s:e], *resolved)
 
 
 # ---------------------------------------------------------------- helpers
@@ -818,19 +818,41 @@ def is_future(text: str, start: int, end: int, layout: Layout) -> bool:
 def tense(text: str, start: int, end: int, layout: Layout) -> bool | None:
     """True future, False past, None when the sentence has no verb marker (see is_future)."""
     s_start, s_end = layout.sentence(start)
-    p_start, p_end = layout.paragraph(start)
-    schedule = not layout.is_headline(start) and not CAPTION.search(text, p_start, p_end)
-    before = [w.lower() for w in TOKEN.findall(text, s_start, start)]
-    verdict = _scan(before[::-1], backwards=True, schedule=schedule)
+    # whether a present-tense schedule counts is asked only when one of its words is
+    # there to be read (most sentences have none): it costs a search of the paragraph
+    schedule = None
+    before = _lower_tokens(text, s_start, start)
+    before.reverse()
+    if not SCHEDULE_PRESENT.isdisjoint(before):
+        schedule = _schedule_counts(text, start, layout)
+    verdict = _scan(before, backwards=True, schedule=bool(schedule))
     if verdict is None:
-        verdict = _scan(
-            [w.lower() for w in TOKEN.findall(text, end, s_end)], backwards=False, schedule=schedule
-        )
+        after = _lower_tokens(text, end, s_end)
+        if schedule is None and not SCHEDULE_PRESENT.isdisjoint(after):
+            schedule = _schedule_counts(text, start, layout)
+        verdict = _scan(after, backwards=False, schedule=bool(schedule))
     return verdict
+
+
+def _lower_tokens(text: str, start: int, end: int) -> list[str]:
+    """The TOKEN words of text[start:end], lowercased (the words hold no white space, so
+    one join, lower and split do what a lower() per word would)."""
+    return " ".join(TOKEN.findall(text, start, end)).lower().split()
+
+
+def _schedule_counts(text: str, start: int, layout: Layout) -> bool:
+    """A schedule in the present tense speaks of the future, except in a headline or a
+    photo caption (SCHEDULE_PRESENT)."""
+    p_start, p_end = layout.paragraph(start)
+    return not layout.is_headline(start) and not CAPTION.search(text, p_start, p_end)
 
 
 # the words _scan tests for, but past forms and "…'ll"
 VERB_MARKERS = SCHEDULE_PRESENT | FUTURE_WORDS | FUTURE_BEFORE_TO | BE_PRESENT | {"won't", "won’t"}
+# a word none of them nor a past form (_is_past) can be: neither in SCAN_WORDS nor ending
+# in one of SCAN_ENDINGS
+SCAN_WORDS = VERB_MARKERS | PAST_WORDS
+SCAN_ENDINGS = ("ed", "'ll", "’ll")
 
 
 def _is_past(w: str) -> bool:
@@ -846,9 +868,11 @@ def _skip_adverbs(tokens: list[str], i: int) -> int:
 def _scan(tokens: list[str], backwards: bool, schedule: bool = True) -> bool | None:
     """First verb marker in `tokens` (in scan order): True future, False past."""
     for i, w in enumerate(tokens):
+        if w not in SCAN_WORDS and not w.endswith(SCAN_ENDINGS):
+            continue  # most words: one lookup tells that none of the tests below can hold
         past = _is_past(w)
         if not past and w not in VERB_MARKERS and not w.endswith(("'ll", "’ll")):
-            continue  # most words: none of the tests below can hold
+            continue
         later = (
             tokens[i - 1]
             if backwards and i

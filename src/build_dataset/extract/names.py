@@ -31,11 +31,12 @@ import bisect
 import functools
 import operator
 import re
+import sys
 from collections.abc import Iterable, Sequence
 
 from build_dataset.extract.layout import Layout
 from build_dataset.extract.patterns import trie
-from build_dataset.extract.types import NameCandidate
+from build_dataset.extract.types import NameCandidate, name_candidate
 
 SURNAMES = frozenset(
     """Ai An Bai Ban Bao Bi Bian Cai Cao Cen Chai Chang Chen Cheng Chi Chu Cui
@@ -211,7 +212,7 @@ class Gazetteer:
             form = m.group()
             entity_id, entity_type = forms[form]
             start, end = m.span()
-            out.append(NameCandidate(start, end, form, entity_type, entity_id))
+            out.append(name_candidate(start, end, form, entity_type, entity_id))
         return out
 
 
@@ -239,18 +240,26 @@ def find_names(
     """Every name mention: gazetteer matches, then typed unknown names in the gaps."""
     layout = layout or Layout(text)
     known = gazetteer.find(text)
-    taken = [(n.char_start, n.char_end) for n in known]
+    # the gazetteer spans (sorted, without overlaps), closed by one that no run reaches
+    taken = [(n.char_start, n.char_end) for n in known] + [(sys.maxsize, sys.maxsize)]
     ends = [b for _, b in taken]
     unknown: list[NameCandidate] = []
+    # taken[first] is the first gazetteer span ending after the current run's start: runs
+    # come in order, so it only moves forward, and only when the run starts at or after
+    # its end (a comparison per run instead of a bisection)
+    first = 0
+    known_start, known_end = taken[0]
     # Runs hold no line break, so each lies in one paragraph: headlines are skipped whole,
     # and the paragraphs between them are searched at once (the text between paragraphs
     # is white space, where no run starts or ends).
     for start, end in layout.stretches_without_headlines():
         for m in CHUNK.finditer(text, start, end):
             s, e = m.span()
-            first = bisect.bisect_right(ends, s)  # the first gazetteer span ending after s
-            if first < len(taken) and taken[first][0] < e:  # the run overlaps a known name
-                if taken[first] != (s, e):  # else the run is the name: nothing is left
+            if known_end <= s:
+                first = bisect.bisect_right(ends, s, first)
+                known_start, known_end = taken[first]
+            if known_start < e:  # the run overlaps a known name
+                if (known_start, known_end) != (s, e):  # else the run is the name
                     for a, b in _free_pieces(s, e, taken, first):
                         unknown.extend(_chunk_names(text, a, b, layout))
                 continue
@@ -264,7 +273,9 @@ def find_names(
                 end_of_name, kind = found
                 if kind != "speaker" or _spoke(text, s + end_of_name):
                     kind = "person" if kind == "speaker" else kind
-                    unknown.append(NameCandidate(s, s + end_of_name, run[:end_of_name], kind, None))
+                    unknown.append(
+                        name_candidate(s, s + end_of_name, run[:end_of_name], kind, None)
+                    )
     return sorted(known + unknown, key=_START)
 
 
@@ -310,7 +321,7 @@ def _run_names(text: str, s: int, e: int, run: str, layout: Layout) -> list[Name
         names = _chunk_names(text, s, e, layout)
         _RUN_NAMES[key] = [(n.char_start - s, n.char_end - s, n.entity_type) for n in names]
         return names
-    return [NameCandidate(s + a, s + b, run[a:b], kind, None) for a, b, kind in found]
+    return [name_candidate(s + a, s + b, run[a:b], kind, None) for a, b, kind in found]
 
 
 _RUN_NAMES: dict[tuple[str, bool, int], list[tuple[int, int, str]]] = {}
@@ -359,7 +370,7 @@ def _one_word(text: str, s: int, e: int, word: str) -> list[NameCandidate]:
         if not _spoke(text, s + end):
             return []
         kind = "person"
-    return [NameCandidate(s, s + end, word[:end], kind, None)]
+    return [name_candidate(s, s + end, word[:end], kind, None)]
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -445,7 +456,7 @@ def _piece(
             return _piece(text, toks[i + 1 :], words[i + 1 :], layout)
         return _singles(toks, words)
     if kind:
-        return [NameCandidate(s, e, text[s:e], kind, None)]
+        return [name_candidate(s, e, text[s:e], kind, None)]
     if not CONNECTORS.isdisjoint(words):  # untyped: try each piece between connectors
         out: list[NameCandidate] = []
         start = 0
@@ -466,7 +477,7 @@ def _singles(toks, words) -> list[NameCandidate]:
     for (a, b), w in zip(toks, words, strict=True):
         kind = _single_kind(w)
         if kind:
-            out.append(NameCandidate(a, b, w, kind, None))
+            out.append(name_candidate(a, b, w, kind, None))
     return out
 
 
