@@ -202,7 +202,7 @@ def batch_tables(
     their tables. For a large corpus, in a worker: the main process then only gathers
     parts and merges the annotations."""
     from build_dataset import curate, ingest
-    from build_dataset.assemble import make_part
+    from build_dataset.assemble import make_part_of_columns
 
     problems = Problems()
     read = (ingest.read_source(src, Path(sources_dir), problems) for src in sources)
@@ -211,8 +211,10 @@ def batch_tables(
         ((a.article_id, a.text, a.published) for a in articles), gazetteer_json
     )
     auto = curate.automatic(found, reach)
-    parts = {name: make_part(name, list(rows)) for name, rows in article_rows(articles).items()}
-    parts.update((name, make_part(name, rows)) for name, rows in auto.rows.items())
+    parts = {
+        name: make_part_of_columns(name, cols) for name, cols in article_columns(articles).items()
+    }
+    parts.update((name, make_part_of_columns(name, cols)) for name, cols in auto.rows.items())
     ids = [a.article_id for a in articles]
     return Batch(ids, parts, auto.deferred, auto.speakers, auto.names, problems.items)
 
@@ -270,41 +272,36 @@ def read_sources(
 # ---------------------------------------------------------------- assemble
 
 
-def article_rows(articles: list[ingest.Article]) -> dict[str, Iterator[dict]]:
-    """Rows of the articles and paragraphs tables, made as they are consumed."""
-    arts = (
-        {
-            "article_id": a.article_id,
-            "title": a.title,
-            "outlet": a.outlet,
-            "author": a.author,
-            "published": a.published,
-            "url": a.url,
-            "genre": a.genre,
-            "language": a.language,
-            "editor": a.editor,
-            "source_file": a.source_file,
-            "source_sha256": a.source_sha256,
-            "text": a.text,
-            "word_count": a.word_count,
-            "paragraph_count": len(a.paragraphs),
-        }
-        for a in articles
-    )
-    paras = (
-        {
-            "article_id": a.article_id,
-            "paragraph_no": n,
-            "kind": p.kind,
-            "text": p.text,
-            "char_start": p.char_start,
-            "char_end": p.char_end,
-            "repeat_count": p.repeat_count,
-            "source_line": p.source_line,
-        }
-        for a in articles
-        for n, p in enumerate(a.paragraphs, 1)
-    )
+def article_columns(articles: list[ingest.Article]) -> dict[str, dict[str, list]]:
+    """The articles and paragraphs tables' rows, as columns (see `make_part_of_columns`)."""
+    paragraphs = [p for a in articles for p in a.paragraphs]
+    counts = [len(a.paragraphs) for a in articles]
+    arts = {
+        "article_id": [a.article_id for a in articles],
+        "title": [a.title for a in articles],
+        "outlet": [a.outlet for a in articles],
+        "author": [a.author for a in articles],
+        "published": [a.published for a in articles],
+        "url": [a.url for a in articles],
+        "genre": [a.genre for a in articles],
+        "language": [a.language for a in articles],
+        "editor": [a.editor for a in articles],
+        "source_file": [a.source_file for a in articles],
+        "source_sha256": [a.source_sha256 for a in articles],
+        "text": [a.text for a in articles],
+        "word_count": [a.word_count for a in articles],
+        "paragraph_count": counts,
+    }
+    paras = {
+        "article_id": [a.article_id for a in articles for _ in a.paragraphs],
+        "paragraph_no": [n for count in counts for n in range(1, count + 1)],
+        "kind": [p.kind for p in paragraphs],
+        "text": [p.text for p in paragraphs],
+        "char_start": [p.char_start for p in paragraphs],
+        "char_end": [p.char_end for p in paragraphs],
+        "repeat_count": [p.repeat_count for p in paragraphs],
+        "source_line": [p.source_line for p in paragraphs],
+    }
     return {"articles": arts, "paragraphs": paras}
 
 
