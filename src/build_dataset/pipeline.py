@@ -18,6 +18,7 @@ import gc
 import hashlib
 import json
 import os
+import pickle
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
@@ -191,6 +192,16 @@ class Batch:
     speakers: dict[str, tuple[str, str]]
     names: dict[str, tuple[str, str]]
     problems: list
+
+    def __reduce__(self):
+        """Pickled with pickle's protocol 5 whatever the pickler's (the process pool's is
+        4): protocol 5 writes the Arrow parts' buffers as they are, 4 first copies each
+        into a bytes object (a worker's CPU to send a batch back: about half)."""
+        return _unpickle_batch, (pickle.dumps(vars(self), protocol=5),)
+
+
+def _unpickle_batch(data: bytes) -> Batch:
+    return Batch(**pickle.loads(data))
 
 
 def batch_tables(
