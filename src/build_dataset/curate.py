@@ -538,9 +538,9 @@ class Reach:
 @dataclass
 class Automatic:
     """What `automatic` makes of one batch of candidates: rows per table (as columns), the
-    candidates left to the Merger (per kind), and the automatic entities first named in the batch
-    (id -> (name, type)), by quotes and by names apart, as the Merger registers every
-    quote's speaker before any name."""
+    candidates left to the Merger (per kind), and the automatic entities first named in
+    the batch (id -> (name, type)), by quotes and by names apart, as the Merger registers
+    every quote's speaker before any name."""
 
     rows: dict[str, dict[str, Sequence]]
     deferred: dict[str, list[dict]]
