@@ -232,12 +232,13 @@ def test_rows_are_validated_by_the_same_rules_as_the_models(root, model):
 
 @pytest.mark.parametrize("model", TABLES, ids=lambda m: m.table_name)
 def test_rows_validated_the_fast_way_get_the_exact_verdicts(root, model):
-    """The builder validates rows with unknown keys ignored when each has as many keys as
-    the model has fields (faster): its records and errors must be those of the exact
-    validator, also for a row that lacks a column and has an unknown one instead."""
+    """The builder validates rows as columns (faster) when each has exactly the model's
+    fields as keys: its values and errors must be those of the exact row validator, also
+    for a row that lacks a column and has an unknown one instead; and rows given as
+    columns (as a worker makes them) must make the same part as the same rows."""
     from pydantic import TypeAdapter, ValidationError
 
-    from build_dataset.assemble import _validate, row_type
+    from build_dataset.assemble import _validate, make_part, make_part_of_columns, row_type
 
     exact = TypeAdapter(list[row_type(model)])
     rows = pq.read_table(root / "data" / f"{model.table_name}.parquet").to_pylist()[:20]
@@ -249,17 +250,25 @@ def test_rows_validated_the_fast_way_get_the_exact_verdicts(root, model):
     ]
     for batch in [rows, *([rows[0], r] for r in _broken_rows(model, rows[0]) + swapped)]:
         try:
-            expected = exact.validate_python(batch), []
+            records = exact.validate_python(batch)
+            expected = {k: [r[k] for r in records] for k in model.model_fields}, []
         except ValidationError as e:
             expected = (
-                [],
+                None,
                 [
                     (err["loc"][0], ".".join(map(str, err["loc"][1:])) or "row", err["msg"])
                     for err in e.errors()
                 ],
             )
-        records, errors = _validate(model, batch)
-        assert (records, [(row, col, msg) for row, col, _, msg in errors]) == expected, batch
+        valid, errors = _validate(model, batch)
+        assert (valid, [(row, col, msg) for row, col, _, msg in errors]) == expected, batch
+        part = make_part(model.table_name, batch)
+        if all(r.keys() == batch[0].keys() for r in batch):
+            columns = {k: [r[k] for r in batch] for k in batch[0]}
+            by_columns = make_part_of_columns(model.table_name, columns)
+            assert by_columns[1:] == part[1:], batch
+            assert (by_columns[0] is None) == (part[0] is None), batch
+            assert part[0] is None or by_columns[0].equals(part[0]), batch
 
 
 @settings(max_examples=60, deadline=None)

@@ -25,6 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import compress
 from pathlib import Path
 from typing import Annotated
 
@@ -418,34 +419,39 @@ def auto_entity_id(name: str) -> str:
 # Rows made from candidates alone, as they are before any annotation is laid over them.
 
 
-# The row helpers take a candidate's columns in their order (a candidate row as keyword
-# arguments, or a row of its columns as positional ones).
-def figure_row(article_id, char_start, char_end, value_text, value, qualifier, kind, unit) -> dict:
+# The automatic rows are made as columns (a worker validates them as columns: see
+# `assemble.make_part_of_columns`); each table's shape is written once, as a function of
+# the candidates' columns in their order, and the Merger's rows are made by the same
+# functions from columns of one value (`row_of`).
+def figure_columns(
+    article_id, char_start, char_end, value_text, value, qualifier, kind, unit
+) -> dict[str, Sequence]:
+    none = [None] * len(article_id)
     return {
-        "figure_id": _span_id(article_id, char_start, char_end),
+        "figure_id": list(map(_span_id, article_id, char_start, char_end)),
         "article_id": article_id,
         "value": value,
         "value_text": value_text,
         "qualifier": qualifier,
         "kind": kind,
         "unit": unit,
-        "measure": None,
-        "subject_id": None,
-        "event_id": None,
-        "as_of": None,
-        "as_of_precision": None,
+        "measure": none,
+        "subject_id": none,
+        "event_id": none,
+        "as_of": none,
+        "as_of_precision": none,
         "char_start": char_start,
         "char_end": char_end,
-        "status": "auto",
-        "note": None,
+        "status": ["auto"] * len(article_id),
+        "note": none,
     }
 
 
-def date_row(
+def date_columns(
     article_id, char_start, char_end, text, value_start, value_end, precision, resolution
-) -> dict:
+) -> dict[str, Sequence]:
     return {
-        "mention_id": _span_id(article_id, char_start, char_end),
+        "mention_id": list(map(_span_id, article_id, char_start, char_end)),
         "article_id": article_id,
         "text": text,
         "char_start": char_start,
@@ -454,23 +460,44 @@ def date_row(
         "value_end": value_end,
         "precision": precision,
         "resolution": resolution,
-        "status": "auto",
-        "note": None,
+        "status": ["auto"] * len(article_id),
+        "note": [None] * len(article_id),
     }
 
 
-def quote_row(article_id, char_start, char_end, text, speaker: str | None) -> dict:
+def quote_columns(article_id, char_start, char_end, text, speaker_id) -> dict[str, Sequence]:
     return {
-        "quote_id": _span_id(article_id, char_start, char_end),
+        "quote_id": list(map(_span_id, article_id, char_start, char_end)),
         "article_id": article_id,
-        "speaker_id": speaker,
+        "speaker_id": speaker_id,
         "text": text,
         "char_start": char_start,
         "char_end": char_end,
-        "event_id": None,
-        "status": "auto",
-        "note": None,
+        "event_id": [None] * len(article_id),
+        "status": ["auto"] * len(article_id),
+        "note": [None] * len(article_id),
     }
+
+
+def mention_columns(
+    article_id, char_start, char_end, entity_id, text, status
+) -> dict[str, Sequence]:
+    return {
+        "mention_id": list(map(_span_id, article_id, char_start, char_end)),
+        "entity_id": entity_id,
+        "article_id": article_id,
+        "char_start": char_start,
+        "char_end": char_end,
+        "text": text,
+        "status": status,
+    }
+
+
+def row_of(columns_of, *args, **kwargs) -> dict:
+    """One row of a table, made by its columns function (`figure_columns`, ...) from the
+    candidate's values given as they would be to it (positional or by name)."""
+    columns = columns_of(*([v] for v in args), **{k: [v] for k, v in kwargs.items()})
+    return {k: v[0] for k, v in columns.items()}
 
 
 @dataclass(frozen=True)
@@ -510,12 +537,12 @@ class Reach:
 
 @dataclass
 class Automatic:
-    """What `automatic` makes of one batch of candidates: rows per table, the candidates
-    left to the Merger (per kind), and the automatic entities first named in the batch
-    (id -> (name, type)), by quotes and by names apart, as the Merger registers every
-    quote's speaker before any name."""
+    """What `automatic` makes of one batch of candidates: rows per table (as columns), the
+    candidates left to the Merger (per kind), and the automatic entities first named in
+    the batch (id -> (name, type)), by quotes and by names apart, as the Merger registers
+    every quote's speaker before any name."""
 
-    rows: dict[str, list[dict]]
+    rows: dict[str, dict[str, Sequence]]
     deferred: dict[str, list[dict]]
     speakers: dict[str, tuple[str, str]]
     names: dict[str, tuple[str, str]]
@@ -523,50 +550,64 @@ class Automatic:
 
 def automatic(candidates: dict[str, dict[str, Sequence]], reach: Reach) -> Automatic:
     """Rows of the candidates no annotation can touch (see `Reach`), status auto, or
-    curated for a name the gazetteer knows: what the Merger would make of them.
-    `candidates`: per kind, its columns (those of `pipeline.extract_batch`'s batches);
-    the candidates left to the Merger are rows (column -> value)."""
-    out = Automatic(
-        {"figures": [], "date_mentions": [], "quotes": [], "mentions": []},
-        {kind: [] for kind in candidates},
-        {},
-        {},
-    )
-    for kind, table, make, touched in (
-        ("figures", "figures", figure_row, reach.figures),
-        ("dates", "date_mentions", date_row, reach.dates),
+    curated for a name the gazetteer knows: what the Merger would make of them, as
+    columns. `candidates`: per kind, its columns (those of `pipeline.extract_batch`'s
+    batches); the candidates left to the Merger are rows (column -> value)."""
+    out = Automatic({}, {kind: [] for kind in candidates}, {}, {})
+    for kind, table, columns_of, touched in (
+        ("figures", "figures", figure_columns, reach.figures),
+        ("dates", "date_mentions", date_columns, reach.dates),
     ):
         cols = candidates[kind]
-        rows = out.rows[table]
-        for c in zip(*cols.values(), strict=True):
-            if c[0] in touched:
-                out.deferred[kind].append(dict(zip(cols, c, strict=True)))
-            else:
-                rows.append(make(*c))
+        cols = _leave(cols, [aid in touched for aid in cols["article_id"]], out.deferred[kind])
+        out.rows[table] = columns_of(**cols)
     cols = candidates["quotes"]
-    for q in zip(*cols.values(), strict=True):
-        aid, start, end, text, name, speaker = q[:6]
-        if speaker is None and name:
-            speaker = auto_entity_id(name)
-            out.speakers.setdefault(speaker, (name, "person"))
-        if aid in reach.quotes:
-            out.deferred["quotes"].append(dict(zip(cols, q, strict=True)))
-        else:
-            out.rows["quotes"].append(quote_row(aid, start, end, text, speaker))
+    speakers = list(cols["speaker_entity_id"])
+    for i, name in enumerate(cols["speaker_name"]):
+        if speakers[i] is None and name:
+            speakers[i] = auto_entity_id(name)
+            out.speakers.setdefault(speakers[i], (name, "person"))
+    left = [aid in reach.quotes for aid in cols["article_id"]]
+    cols = _leave({**cols, "speaker": speakers}, left, out.deferred["quotes"], drop="speaker")
+    out.rows["quotes"] = quote_columns(
+        cols["article_id"], cols["char_start"], cols["char_end"], cols["text"], cols["speaker"]
+    )
     cols = candidates["names"]
-    rows, names = out.rows["mentions"], out.names
-    for aid, start, end, text, entity_type, eid in zip(*cols.values(), strict=True):
-        status = "curated"
+    aids, texts, given = cols["article_id"], cols["text"], cols["entity_id"]
+    left = [eid is None and reach.named(a, t) for a, t, eid in zip(aids, texts, given, strict=True)]
+    cols = _leave(cols, left, out.deferred["names"])
+    eids, names = [], out.names
+    for text, entity_type, eid in zip(
+        cols["text"], cols["entity_type"], cols["entity_id"], strict=True
+    ):
         if eid is None:
-            if reach.named(aid, text):
-                n = (aid, start, end, text, entity_type, eid)
-                out.deferred["names"].append(dict(zip(cols, n, strict=True)))
-                continue
-            eid, status = auto_entity_id(text), "auto"
+            eid = auto_entity_id(text)
             if eid not in names:  # the first name wins
                 names[eid] = (text, entity_type)
-        rows.append(_mention_row((aid, start, end, eid, text, status)))
+        eids.append(eid)
+    statuses = ["curated" if eid is not None else "auto" for eid in cols["entity_id"]]
+    out.rows["mentions"] = mention_columns(
+        cols["article_id"], cols["char_start"], cols["char_end"], eids, cols["text"], statuses
+    )
     return out
+
+
+def _leave(
+    cols: dict[str, Sequence], left: list[bool], deferred: list[dict], drop: str | None = None
+) -> dict[str, Sequence]:
+    """The columns of the candidates not `left` to the Merger; those left are added to
+    `deferred` as rows (without the column `drop`, one `automatic` added)."""
+    if not any(left):  # most batches: no candidate in an annotated article
+        return cols
+    keys = [k for k in cols if k != drop]
+    rows = zip(*(cols[k] for k in keys), strict=True)
+    deferred += [
+        dict(zip(keys, row, strict=True))
+        for row, is_left in zip(rows, left, strict=True)
+        if is_left
+    ]
+    kept = [not is_left for is_left in left]
+    return {k: list(compress(v, kept)) for k, v in cols.items()}
 
 
 class Merger:
@@ -752,7 +793,7 @@ class Merger:
         anns = self._pointers("figures.yaml", "figures")
         rows = []
         for f in self.candidates["figures"]:
-            row = figure_row(**f)
+            row = row_of(figure_columns, **f)
             hit = anns.pop((f["article_id"], f["char_start"], f["char_end"]), None)
             if hit:
                 self._apply_figure(row, *hit)
@@ -816,7 +857,7 @@ class Merger:
         anns = self._pointers("dates.yaml", "dates")
         rows = []
         for d in self.candidates["dates"]:
-            row = date_row(**d)
+            row = row_of(date_columns, **d)
             hit = anns.pop((d["article_id"], d["char_start"], d["char_end"]), None)
             if hit:
                 i, a = hit
@@ -868,7 +909,7 @@ class Merger:
             speaker = q["speaker_entity_id"]
             if speaker is None and q["speaker_name"]:
                 speaker = self._auto_entity(q["speaker_name"], "person")
-            row = quote_row(aid, q["char_start"], q["char_end"], q["text"], speaker)
+            row = row_of(quote_columns, aid, q["char_start"], q["char_end"], q["text"], speaker)
             rows.append(row)
             by_article.setdefault(aid, []).append(row)
         for i, a in self.ann.items("quotes.yaml", "quotes"):
@@ -933,7 +974,7 @@ class Merger:
                     ("names", i, "text"),
                     f"{a.text!r} matches no unresolved name the extractor found",
                 )
-        return LazyRows(rows, _mention_row)
+        return LazyRows(rows, lambda values: row_of(mention_columns, *values))
 
 
 def curate(
@@ -967,19 +1008,6 @@ def curate(
     emit("mentions", m.mention_rows())
     emit("entities", list(m.entities.values()))  # last: quotes and mentions add to it
     return out
-
-
-def _mention_row(t: tuple) -> dict:
-    aid, start, end, eid, text, status = t
-    return {
-        "mention_id": _span_id(aid, start, end),
-        "entity_id": eid,
-        "article_id": aid,
-        "char_start": start,
-        "char_end": end,
-        "text": text,
-        "status": status,
-    }
 
 
 class LazyRows:

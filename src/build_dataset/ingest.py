@@ -135,44 +135,42 @@ def count_words(text: str) -> int:
     joiner "-" and any other character " " (and a space before the text), the matches are
     therefore the occurrences of " a", " -a" and "--a", which the C loop of `bytes.count`
     finds: none of the three can overlap itself, so each count is exact. That rewriting
-    is one `bytes.translate` of the UTF-8 bytes, which is exact for ASCII characters: the
-    others are first replaced by the ASCII character of their kind (`_ascii_shape`).
+    is one `bytes.translate` of the ASCII bytes of the text, once its non-ASCII characters
+    are replaced by ASCII ones of their kind (`_ascii_shape`).
     """
-    data = text.encode("utf-8", "surrogatepass")
-    if not data.isascii():
-        data = _ascii_shape(text, data)
-        if data is None:
-            return _count_tokens(text)
-    shape = b" " + data.translate(WORD_SHAPE)
+    ascii_text = text if text.isascii() else _ascii_shape(text)  # isascii: a flag, no scan
+    if ascii_text is None:
+        return _count_tokens(text)
+    shape = b" " + ascii_text.encode("ascii").translate(WORD_SHAPE)
     return shape.count(b" a") + shape.count(b" -a") + shape.count(b"--a")
 
 
-def _ascii_shape(text: str, data: bytes) -> bytes | None:
-    """`data`, the UTF-8 bytes of `text`, with each non-ASCII character replaced by an
-    ASCII one of the same kind for WORD: "a" (\\w), "'" (the joiner ’) or " " (any
-    other). The two that English news text mostly has are tried first, a replacement of
-    a rare byte sequence being a fast scan; the others are looked for. None when there
-    are too many kinds of them (text in another script) for one scan per kind to pay."""
+def _ascii_shape(text: str) -> str | None:
+    """`text` with each non-ASCII character replaced by an ASCII one of the same kind for
+    WORD: "a" (\\w), "'" (the joiner ’) or " " (any other). The two that English news
+    text mostly has are tried first (a replacement of one character by an ASCII one
+    gives an ASCII string once none is left, which encodes as a copy); the others are
+    looked for. None when there are too many kinds of them (text in another script) for
+    one scan per kind to pay."""
     for char, shape in COMMON_NON_ASCII:
-        data = data.replace(char, shape)
-        if data.isascii():
-            return data
+        text = text.replace(char, shape)
+        if text.isascii():
+            return text
     chars = set(NON_ASCII_CHAR.findall(text))
     if len(chars) > 8:
         return None
     for char in chars:
-        shape = b"'" if char == "’" else b"a" if WORD_CHAR.fullmatch(char) else b" "
-        data = data.replace(char.encode("utf-8", "surrogatepass"), shape)
-    return data
+        text = text.replace(char, "a" if WORD_CHAR.fullmatch(char) else " ")
+    return text
 
 
-COMMON_NON_ASCII = (("’".encode(), b"'"), ("—".encode(), b" "))
+COMMON_NON_ASCII = (("’", "'"), ("—", " "))
 NON_ASCII_CHAR = re.compile(r"[^\x00-\x7f]")
 WORD_CHAR = re.compile(r"\w")
 WORD_SHAPE = bytes(
     ord("a") if WORD_CHAR.fullmatch(chr(i)) else ord("-") if chr(i) in "'-" else ord(" ")
     for i in range(128)
-) + bytes(128)  # an ASCII character -> "a", "-" or " " (other bytes are never translated)
+) + bytes(128)  # an ASCII character -> "a", "-" or " " (there are no other bytes)
 
 
 def _count_tokens(text: str) -> int:

@@ -18,6 +18,7 @@ import gc
 import hashlib
 import json
 import os
+import pickle
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
@@ -154,12 +155,12 @@ def candidate_columns(
             of_article = getattr(ex, kind)
             candidates += of_article
             ids[kind] += [aid] * len(of_article)
-    columns = {}
-    for kind, types in CANDIDATE_TYPES.items():
-        # every candidate's fields read in one call (attrgetter), then regrouped by field
-        values = list(zip(*map(attrgetter(*types), found[kind]), strict=True)) or [()] * len(types)
-        columns[kind] = {"article_id": ids[kind], **dict(zip(types, values, strict=True))}
-    return columns
+    # a field of every candidate at a time: twice as fast as reading every field of a
+    # candidate at a time (one attrgetter of them all) and regrouping them by field
+    return {
+        kind: {"article_id": ids[kind], **{f: list(map(attrgetter(f), found[kind])) for f in types}}
+        for kind, types in CANDIDATE_TYPES.items()
+    }
 
 
 def article_batch(articles: list[ingest.Article]) -> pa.RecordBatch:
@@ -192,6 +193,16 @@ class Batch:
     names: dict[str, tuple[str, str]]
     problems: list
 
+    def __reduce__(self):
+        """Pickled with pickle's protocol 5 whatever the pickler's (the process pool's is
+        4): protocol 5 writes the Arrow parts' buffers as they are, 4 first copies each
+        into a bytes object (a worker's CPU to send a batch back: about half)."""
+        return _unpickle_batch, (pickle.dumps(vars(self), protocol=5),)
+
+
+def _unpickle_batch(data: bytes) -> Batch:
+    return Batch(**pickle.loads(data))
+
 
 def batch_tables(
     sources: list[ingest.Source], sources_dir: str, gazetteer_json: str, reach: curate.Reach
@@ -202,17 +213,20 @@ def batch_tables(
     their tables. For a large corpus, in a worker: the main process then only gathers
     parts and merges the annotations."""
     from build_dataset import curate, ingest
-    from build_dataset.assemble import make_part
+    from build_dataset.assemble import make_part_of_columns
 
     problems = Problems()
-    read = (ingest.read_source(src, Path(sources_dir), problems) for src in sources)
+    folder = Path(sources_dir)
+    read = (ingest.read_source(src, folder, problems) for src in sources)
     articles = [a for a in read if a is not None]
     found = candidate_columns(
         ((a.article_id, a.text, a.published) for a in articles), gazetteer_json
     )
     auto = curate.automatic(found, reach)
-    parts = {name: make_part(name, list(rows)) for name, rows in article_rows(articles).items()}
-    parts.update((name, make_part(name, rows)) for name, rows in auto.rows.items())
+    parts = {
+        name: make_part_of_columns(name, cols) for name, cols in article_columns(articles).items()
+    }
+    parts.update((name, make_part_of_columns(name, cols)) for name, cols in auto.rows.items())
     ids = [a.article_id for a in articles]
     return Batch(ids, parts, auto.deferred, auto.speakers, auto.names, problems.items)
 
@@ -270,41 +284,36 @@ def read_sources(
 # ---------------------------------------------------------------- assemble
 
 
-def article_rows(articles: list[ingest.Article]) -> dict[str, Iterator[dict]]:
-    """Rows of the articles and paragraphs tables, made as they are consumed."""
-    arts = (
-        {
-            "article_id": a.article_id,
-            "title": a.title,
-            "outlet": a.outlet,
-            "author": a.author,
-            "published": a.published,
-            "url": a.url,
-            "genre": a.genre,
-            "language": a.language,
-            "editor": a.editor,
-            "source_file": a.source_file,
-            "source_sha256": a.source_sha256,
-            "text": a.text,
-            "word_count": a.word_count,
-            "paragraph_count": len(a.paragraphs),
-        }
-        for a in articles
-    )
-    paras = (
-        {
-            "article_id": a.article_id,
-            "paragraph_no": n,
-            "kind": p.kind,
-            "text": p.text,
-            "char_start": p.char_start,
-            "char_end": p.char_end,
-            "repeat_count": p.repeat_count,
-            "source_line": p.source_line,
-        }
-        for a in articles
-        for n, p in enumerate(a.paragraphs, 1)
-    )
+def article_columns(articles: list[ingest.Article]) -> dict[str, dict[str, list]]:
+    """The articles and paragraphs tables' rows, as columns (see `make_part_of_columns`)."""
+    paragraphs = [p for a in articles for p in a.paragraphs]
+    counts = [len(a.paragraphs) for a in articles]
+    arts = {
+        "article_id": [a.article_id for a in articles],
+        "title": [a.title for a in articles],
+        "outlet": [a.outlet for a in articles],
+        "author": [a.author for a in articles],
+        "published": [a.published for a in articles],
+        "url": [a.url for a in articles],
+        "genre": [a.genre for a in articles],
+        "language": [a.language for a in articles],
+        "editor": [a.editor for a in articles],
+        "source_file": [a.source_file for a in articles],
+        "source_sha256": [a.source_sha256 for a in articles],
+        "text": [a.text for a in articles],
+        "word_count": [a.word_count for a in articles],
+        "paragraph_count": counts,
+    }
+    paras = {
+        "article_id": [a.article_id for a in articles for _ in a.paragraphs],
+        "paragraph_no": [n for count in counts for n in range(1, count + 1)],
+        "kind": [p.kind for p in paragraphs],
+        "text": [p.text for p in paragraphs],
+        "char_start": [p.char_start for p in paragraphs],
+        "char_end": [p.char_end for p in paragraphs],
+        "repeat_count": [p.repeat_count for p in paragraphs],
+        "source_line": [p.source_line for p in paragraphs],
+    }
     return {"articles": arts, "paragraphs": paras}
 
 
