@@ -119,9 +119,13 @@ def test_a_changed_span_text_is_caught(package, tmp_path):
     ]
 
 
-def test_a_duplicate_primary_key_is_caught(package, tmp_path):
+@pytest.mark.parametrize("in_key_order", [False, True])
+def test_a_duplicate_primary_key_is_caught(package, tmp_path, in_key_order):
+    # the first row again, at the end or next to itself (where the rows stay in key
+    # order, which the check first looks at)
     def duplicate(t):
-        return pa.concat_tables([t, t.slice(0, 1)]).combine_chunks()
+        parts = [t.slice(0, 1), t] if in_key_order else [t, t.slice(0, 1)]
+        return pa.concat_tables(parts).combine_chunks()
 
     figures = pq.read_table(package / "data" / "figures.parquet")
     first = figures["figure_id"][0].as_py()
@@ -132,6 +136,33 @@ def test_a_duplicate_primary_key_is_caught(package, tmp_path):
         "figure_id",
         f"primary key figure_id={first!r} is not unique (2 rows)",
     ) in _messages(problems)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["a", "a-b", "b"]), st.integers(1, 3)), max_size=10),
+    st.booleans(),
+)
+def test_the_primary_key_rule_names_every_repeated_key(keys, in_order):
+    """Whether the rows are in key order (the rule's shortcut) or not, each key of more
+    than one row is named, with its count, and no other."""
+    from collections import Counter
+
+    from build_dataset.check import _check_primary_key
+
+    keys = sorted(keys) if in_order else keys
+    table = pa.table(
+        {
+            "article_id": pa.array([a for a, _ in keys], pa.string()),
+            "paragraph_no": pa.array([n for _, n in keys], pa.int64()),
+        }
+    )
+    found = {p.message for p in _check_primary_key(BY_NAME["paragraphs"], table)}
+    assert found == {
+        f"primary key article_id={a!r}, paragraph_no={n!r} is not unique ({c} rows)"
+        for (a, n), c in Counter(keys).items()
+        if c > 1
+    }
 
 
 def test_a_dangling_foreign_key_is_caught(package, tmp_path):
