@@ -251,6 +251,19 @@ def test_span_mismatches_agrees_with_python_slicing(case, layout):
     assert found.to_pylist() == expected
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(ALPHABET + "abcdefgh", max_size=30), max_size=5), st.integers(1, 3))
+def test_the_first_bytes_of_multibyte_characters_are_found_word_by_word(texts, step):
+    """Read as 8-byte words `step` words at a time, or byte by byte from a view that does
+    not begin on a word: the positions Python finds."""
+    from build_dataset.check import _lead_bytes, _utf8_buffers
+
+    _, u8 = _utf8_buffers(pa.array(texts, pa.string()))
+    for view in (u8, u8.slice(min(3, len(u8)))):
+        expected = [i for i, byte in enumerate(view.to_pylist()) if byte >= 0xC0]
+        assert _lead_bytes(view, step).to_pylist() == expected
+
+
 def test_a_csv_that_differs_from_its_parquet_twin_is_caught(package, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(package, copy, ignore=shutil.ignore_patterns(".cache"))

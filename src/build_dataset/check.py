@@ -326,17 +326,32 @@ def _utf8_buffers(text: pa.Array) -> tuple[pa.Array, pa.Array]:
     return _int(offsets), u8
 
 
-def _lead_bytes(u8: pa.Array, step: int = 1 << 20) -> pa.Array:
-    """Positions of the first bytes of multi-byte characters, a megabyte at a time
-    (indices_nonzero sets aside eight bytes per input byte). The bytes are compared with
-    a uint8 scalar: with a Python int, each byte was first cast to int64 (a third of the
-    time, at 10,000 articles 0.07 s of 0.2)."""
+def _lead_bytes(u8: pa.Array, step: int = 1 << 18) -> pa.Array:
+    """Positions of the first bytes of multi-byte characters, in order. The texts are
+    mostly ASCII: the buffer is read as 8-byte words, and only the bytes of the words
+    that hold a byte of 0x80 or more are compared with 0xC0 (at 10,000 articles 0.07 ->
+    0.03 s). Two megabytes (`step` words) at a time: the positions of the bytes looked
+    at take eight bytes each (a text of no ASCII: 16 MB). Compared with uint8 and uint64
+    scalars: with a Python int, every value was first cast to int64."""
+    # (u8 begins on a word: `_utf8_buffers` makes it over the whole buffer)
+    n_words = len(u8) // 8 if u8.offset % 8 == 0 else 0
+    words = pa.Array.from_buffers(
+        pa.uint64(), n_words, [None, u8.buffers()[1]], offset=u8.offset // 8
+    )
+    high, zero = pa.scalar(0x8080808080808080, pa.uint64()), pa.scalar(0, pa.uint64())
     lead = pa.scalar(0xC0, pa.uint8())
-    parts = [
-        pc.add(_int(pc.indices_nonzero(pc.greater_equal(u8.slice(pos, step), lead))), pos)
-        for pos in range(0, len(u8), step)
-    ]
-    return pa.concat_arrays(parts) if parts else pa.array([], pa.int64())
+
+    def leads(where: pa.Array) -> pa.Array:  # those of the bytes at `where`, in order
+        found = pc.filter(where, pc.greater_equal(pc.take(u8, where), lead))
+        return pc.take(found, pc.sort_indices(found))
+
+    parts = []
+    for pos in range(0, n_words, step):
+        has_high = pc.not_equal(pc.bit_wise_and(words.slice(pos, step), high), zero)
+        first = pc.multiply(pc.add(_int(pc.indices_nonzero(has_high)), pos), 8)
+        parts.append(leads(pa.concat_arrays([pc.add(first, i) for i in range(8)])))
+    parts.append(leads(pa.array(range(n_words * 8, len(u8)), pa.int64())))  # the rest
+    return pa.concat_arrays(parts)
 
 
 def _array(values) -> pa.Array:
