@@ -173,12 +173,11 @@ def _check_spans(model: type[Table], table: pa.Table, articles: ArticleTexts) ->
     start, end = table.column("char_start"), table.column("char_end")
     rows = _rows(pc.greater(start, end))
     problems = _problem(name, rows, "char_end", "char_end before char_start", len(rows))
-    lengths = pc.subtract(end, start)
-    rows = _rows(pc.not_equal(pc.utf8_length(table.column(column)), lengths))
+    as_long = pc.equal(pc.utf8_length(table.column(column)), pc.subtract(end, start))
+    rows = _rows(pc.invert(as_long))
     problems += _problem(name, rows, column, "length differs from char_end - char_start", len(rows))
-    bad = _rows(
-        span_mismatches(articles, table.column("article_id"), start, end, table.column(column))
-    )
+    spans = table.column("article_id"), start, end, table.column(column)
+    bad = _rows(span_mismatches(articles, *spans, as_long=as_long))
     problems += _problem(
         name, bad, column, "articles.text[char_start:char_end] does not reproduce it", len(bad)
     )
@@ -215,9 +214,10 @@ class ArticleTexts:
         self.base_cp = pc.add(pc.subtract(pc.cumulative_sum(self.cp_len), self.cp_len), head_cp)
 
 
-def span_mismatches(articles, article_id, start, end, span) -> pa.Array:
+def span_mismatches(articles, article_id, start, end, span, as_long=None) -> pa.Array:
     """True where `articles.text[start:end]` (code points) is not `span`, null where the
-    article is unknown; `articles` is the articles table or its ArticleTexts. Vectorised
+    article is unknown; `articles` is the articles table or its ArticleTexts. `as_long`:
+    where the span is as long as end - start, if known (the check has it). Vectorised
     over the UTF-8 bytes of the texts: code points become byte offsets through the
     positions of the few multi-byte characters (a merge by sort), and the bytes of every
     span are gathered at once (`_same_bytes`) by cutting the texts' bytes at the spans'
@@ -235,11 +235,13 @@ def span_mismatches(articles, article_id, start, end, span) -> pa.Array:
     offsets, u8, cp_len = texts.offsets, texts.u8, texts.cp_len
     # rows whose span can be looked up: inside their article, and as long as it says
     start, end = pc.cast(start, pa.int64()), pc.cast(end, pa.int64())
+    if as_long is None:
+        as_long = pc.equal(_int(pc.utf8_length(span)), pc.subtract(end, start))
     ok = pc.and_(
         pc.and_(pc.greater_equal(start, 0), pc.less_equal(start, end)),
         pc.and_(
             pc.less_equal(end, pc.take(cp_len, index)),
-            pc.equal(_int(pc.utf8_length(span)), pc.subtract(end, start)),
+            _array(as_long),
         ),
     )
     ok = pc.and_(known, pc.fill_null(ok, False))
