@@ -119,9 +119,13 @@ def test_a_changed_span_text_is_caught(package, tmp_path):
     ]
 
 
-def test_a_duplicate_primary_key_is_caught(package, tmp_path):
+@pytest.mark.parametrize("in_key_order", [False, True])
+def test_a_duplicate_primary_key_is_caught(package, tmp_path, in_key_order):
+    # the first row again, at the end or next to itself (where the rows stay in key
+    # order, which the check first looks at)
     def duplicate(t):
-        return pa.concat_tables([t, t.slice(0, 1)]).combine_chunks()
+        parts = [t.slice(0, 1), t] if in_key_order else [t, t.slice(0, 1)]
+        return pa.concat_tables(parts).combine_chunks()
 
     figures = pq.read_table(package / "data" / "figures.parquet")
     first = figures["figure_id"][0].as_py()
@@ -132,6 +136,33 @@ def test_a_duplicate_primary_key_is_caught(package, tmp_path):
         "figure_id",
         f"primary key figure_id={first!r} is not unique (2 rows)",
     ) in _messages(problems)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["a", "a-b", "b"]), st.integers(1, 3)), max_size=10),
+    st.booleans(),
+)
+def test_the_primary_key_rule_names_every_repeated_key(keys, in_order):
+    """Whether the rows are in key order (the rule's shortcut) or not, each key of more
+    than one row is named, with its count, and no other."""
+    from collections import Counter
+
+    from build_dataset.check import _check_primary_key
+
+    keys = sorted(keys) if in_order else keys
+    table = pa.table(
+        {
+            "article_id": pa.array([a for a, _ in keys], pa.string()),
+            "paragraph_no": pa.array([n for _, n in keys], pa.int64()),
+        }
+    )
+    found = {p.message for p in _check_primary_key(BY_NAME["paragraphs"], table)}
+    assert found == {
+        f"primary key article_id={a!r}, paragraph_no={n!r} is not unique ({c} rows)"
+        for (a, n), c in Counter(keys).items()
+        if c > 1
+    }
 
 
 def test_a_dangling_foreign_key_is_caught(package, tmp_path):
@@ -218,6 +249,19 @@ def test_span_mismatches_agrees_with_python_slicing(case, layout):
         for aid, start, end, span in rows
     ]
     assert found.to_pylist() == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(ALPHABET + "abcdefgh", max_size=30), max_size=5), st.integers(1, 3))
+def test_the_first_bytes_of_multibyte_characters_are_found_word_by_word(texts, step):
+    """Read as 8-byte words `step` words at a time, or byte by byte from a view that does
+    not begin on a word: the positions Python finds."""
+    from build_dataset.check import _lead_bytes, _utf8_buffers
+
+    _, u8 = _utf8_buffers(pa.array(texts, pa.string()))
+    for view in (u8, u8.slice(min(3, len(u8)))):
+        expected = [i for i, byte in enumerate(view.to_pylist()) if byte >= 0xC0]
+        assert _lead_bytes(view, step).to_pylist() == expected
 
 
 def test_a_csv_that_differs_from_its_parquet_twin_is_caught(package, tmp_path):

@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 from typing_extensions import TypedDict
 
+from build_dataset.check import in_key_order
 from build_dataset.errors import BuildFailed, Problem
 from build_dataset.models import BY_NAME, TABLES, Table
 from build_dataset.schema import ENUM_INDEX, arrow_schema, columns
@@ -204,29 +205,9 @@ class TableBuilder:
         shape = _shape(self.model)
         empty = {c.name: [] for c in shape[0]}
         table = pa.Table.from_batches(self.batches or [_batch(empty, *shape)], schema=shape[1])
-        if not _in_key_order(table, self.model.primary_key):
+        if not in_key_order(table, self.model.primary_key):
             table = table.sort_by([(k, "ascending") for k in self.model.primary_key])
         return table.combine_chunks()
-
-
-def _in_key_order(table: pa.Table, key: tuple[str, ...]) -> bool:
-    """Whether the rows are already in the order a stable sort by `key` gives (parts
-    made in article order often are: the articles, the paragraphs): checked pairwise in
-    Arrow, much faster than sorting. A key with missing or enum values is not checked."""
-    n = table.num_rows
-    if n < 2:
-        return True
-    in_order = None  # row i goes before row i + 1 on the key columns from k on
-    for k in reversed(key):
-        col = table.column(k)
-        if col.null_count or pa.types.is_dictionary(col.type):
-            return False
-        a, b = col.slice(0, n - 1), col.slice(1)
-        if in_order is None:  # the last column: equal rows keep their order
-            in_order = pc.less_equal(a, b)
-        else:
-            in_order = pc.or_(pc.less(a, b), pc.and_(pc.equal(a, b), in_order))
-    return pc.all(in_order).as_py()
 
 
 def _batch(valid: dict[str, list], cols, schema: pa.Schema, vocabularies) -> pa.RecordBatch:
