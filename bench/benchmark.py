@@ -551,9 +551,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--rounds",
         type=int,
-        default=3,
+        default=5,
         help="rounds of quantulum3 then a build of the largest N; the median round's "
-        "ratio is the throughput verdict (default 3)",
+        "ratio is the throughput verdict (default 5)",
     )
     p.add_argument("--work", type=Path, help="working folder (default: a temporary one)")
     p.add_argument("--keep", action="store_true", help="keep every built package")
