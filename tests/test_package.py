@@ -231,6 +231,25 @@ def test_rows_are_validated_by_the_same_rules_as_the_models(root, model):
 
 
 @pytest.mark.parametrize("model", TABLES, ids=lambda m: m.table_name)
+def test_table_models_have_no_validators_beyond_their_fields(model):
+    """The builder validates rows and columns against TypedDicts made of the models'
+    fields (assemble.row_type, column_type), which would skip a model's own validators or
+    serializers: a table model that gains one must be validated otherwise."""
+    found = model.__pydantic_decorators__
+    assert not any(
+        (
+            found.validators,
+            found.field_validators,
+            found.root_validators,
+            found.model_validators,
+            found.field_serializers,
+            found.model_serializers,
+            found.computed_fields,
+        )
+    ), model.table_name
+
+
+@pytest.mark.parametrize("model", TABLES, ids=lambda m: m.table_name)
 def test_rows_validated_the_fast_way_get_the_exact_verdicts(root, model):
     """The builder validates rows as columns (faster) when each has exactly the model's
     fields as keys: its values and errors must be those of the exact row validator, also
