@@ -231,34 +231,3 @@ def _timed(text: str) -> float:
     t = time.perf_counter()
     extract(text, dt.date(2025, 4, 29), GAZETTEER)
     return time.perf_counter() - t
-
-
-@given(
-    st.integers(0, 10**6),
-    st.integers(0, 10**6),
-    st.text(max_size=20),
-    st.sampled_from(["person", "organization", "place", "publication"]),
-    st.none() | st.text(max_size=10),
-    st.dates(),
-    st.dates(),
-)
-def test_candidate_makers_make_what_the_constructors_make(a, b, text, kind, entity_id, d1, d2):
-    """name_candidate and date_candidate set the slots without the dataclass __init__:
-    their records equal (and hash, compare and print as) the constructors' ones."""
-    from build_dataset.extract.types import (
-        DateCandidate,
-        NameCandidate,
-        date_candidate,
-        name_candidate,
-    )
-
-    made, built = (
-        name_candidate(a, b, text, kind, entity_id),
-        NameCandidate(a, b, text, kind, entity_id),
-    )
-    assert type(made) is NameCandidate and made == built and hash(made) == hash(built)
-    assert repr(made) == repr(built)
-    made = date_candidate(a, b, text, d1, d2, "day", "relative")
-    built = DateCandidate(a, b, text, d1, d2, "day", "relative")
-    assert type(made) is DateCandidate and made == built and hash(made) == hash(built)
-    assert repr(made) == repr(built)

@@ -44,7 +44,7 @@ import re
 
 from build_dataset.extract.layout import Layout
 from build_dataset.extract.patterns import AfterBoundary, trie
-from build_dataset.extract.types import DateCandidate, date_candidate
+from build_dataset.extract.types import DateCandidate
 
 MONTH_NUMBERS = {
     "january": 1,
@@ -444,7 +444,7 @@ def _candidate(m: re.Match, text: str, published: dt.date, layout: Layout):
     if resolved is None:
         return None
     s, e = m.span(kind)
-    return date_candidate(s, e, text[s:e], *resolved)
+    return DateCandidate(s, e, text[s:e], *resolved)
 
 
 # ---------------------------------------------------------------- helpers

@@ -36,7 +36,7 @@ from collections.abc import Iterable, Sequence
 
 from build_dataset.extract.layout import Layout
 from build_dataset.extract.patterns import trie
-from build_dataset.extract.types import NameCandidate, name_candidate
+from build_dataset.extract.types import NameCandidate
 
 SURNAMES = frozenset(
     """Ai An Bai Ban Bao Bi Bian Cai Cao Cen Chai Chang Chen Cheng Chi Chu Cui
@@ -212,7 +212,7 @@ class Gazetteer:
             form = m.group()
             entity_id, entity_type = forms[form]
             start, end = m.span()
-            out.append(name_candidate(start, end, form, entity_type, entity_id))
+            out.append(NameCandidate(start, end, form, entity_type, entity_id))
         return out
 
 
@@ -273,9 +273,7 @@ def find_names(
                 end_of_name, kind = found
                 if kind != "speaker" or _spoke(text, s + end_of_name):
                     kind = "person" if kind == "speaker" else kind
-                    unknown.append(
-                        name_candidate(s, s + end_of_name, run[:end_of_name], kind, None)
-                    )
+                    unknown.append(NameCandidate(s, s + end_of_name, run[:end_of_name], kind, None))
     return sorted(known + unknown, key=_START)
 
 
@@ -321,7 +319,7 @@ def _run_names(text: str, s: int, e: int, run: str, layout: Layout) -> list[Name
         names = _chunk_names(text, s, e, layout)
         _RUN_NAMES[key] = [(n.char_start - s, n.char_end - s, n.entity_type) for n in names]
         return names
-    return [name_candidate(s + a, s + b, run[a:b], kind, None) for a, b, kind in found]
+    return [NameCandidate(s + a, s + b, run[a:b], kind, None) for a, b, kind in found]
 
 
 _RUN_NAMES: dict[tuple[str, bool, int], list[tuple[int, int, str]]] = {}
@@ -370,7 +368,7 @@ def _one_word(text: str, s: int, e: int, word: str) -> list[NameCandidate]:
         if not _spoke(text, s + end):
             return []
         kind = "person"
-    return [name_candidate(s, s + end, word[:end], kind, None)]
+    return [NameCandidate(s, s + end, word[:end], kind, None)]
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -456,7 +454,7 @@ def _piece(
             return _piece(text, toks[i + 1 :], words[i + 1 :], layout)
         return _singles(toks, words)
     if kind:
-        return [name_candidate(s, e, text[s:e], kind, None)]
+        return [NameCandidate(s, e, text[s:e], kind, None)]
     if not CONNECTORS.isdisjoint(words):  # untyped: try each piece between connectors
         out: list[NameCandidate] = []
         start = 0
@@ -477,7 +475,7 @@ def _singles(toks, words) -> list[NameCandidate]:
     for (a, b), w in zip(toks, words, strict=True):
         kind = _single_kind(w)
         if kind:
-            out.append(name_candidate(a, b, w, kind, None))
+            out.append(NameCandidate(a, b, w, kind, None))
     return out
 
 

@@ -7,7 +7,7 @@ figures). Offsets are Unicode code points into the article text given to `extrac
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Literal
 
 Precision = Literal["day", "month", "year"]
@@ -67,57 +67,3 @@ class Extraction:
     figures: tuple[FigureCandidate, ...]
     names: tuple[NameCandidate, ...]
     quotes: tuple[QuoteCandidate, ...]
-
-
-# Making a frozen dataclass runs its generated __init__, which sets each field through
-# object.__setattr__ (the class's own __setattr__ refuses): about 1.2 µs for a
-# NameCandidate, a tenth of the names' time per article. The makers below set the slots
-# through their descriptors instead, three times faster, and give equal records (the
-# classes have no defaults, no __post_init__ and no validation to skip; a test compares
-# them with the constructors).
-_new = object.__new__
-_NAME_SLOTS = tuple(NameCandidate.__dict__[f.name].__set__ for f in fields(NameCandidate))
-_DATE_SLOTS = tuple(DateCandidate.__dict__[f.name].__set__ for f in fields(DateCandidate))
-
-
-def name_candidate(
-    char_start: int,
-    char_end: int,
-    text: str,
-    entity_type: EntityType,
-    entity_id: str | None,
-    *,
-    _slots=_NAME_SLOTS,
-) -> NameCandidate:
-    """NameCandidate(char_start, char_end, text, entity_type, entity_id), made faster."""
-    name = _new(NameCandidate)
-    _slots[0](name, char_start)
-    _slots[1](name, char_end)
-    _slots[2](name, text)
-    _slots[3](name, entity_type)
-    _slots[4](name, entity_id)
-    return name
-
-
-def date_candidate(
-    char_start: int,
-    char_end: int,
-    text: str,
-    value_start: dt.date,
-    value_end: dt.date,
-    precision: Precision,
-    resolution: Resolution,
-    *,
-    _slots=_DATE_SLOTS,
-) -> DateCandidate:
-    """DateCandidate(char_start, char_end, text, value_start, value_end, precision,
-    resolution), made faster."""
-    date = _new(DateCandidate)
-    _slots[0](date, char_start)
-    _slots[1](date, char_end)
-    _slots[2](date, text)
-    _slots[3](date, value_start)
-    _slots[4](date, value_end)
-    _slots[5](date, precision)
-    _slots[6](date, resolution)
-    return date
