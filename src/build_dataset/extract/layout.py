@@ -70,12 +70,6 @@ class Layout:
         """(start, end) of each stretch of consecutive paragraphs that are not headlines,
         from the first one's start to the last one's end (most texts: one stretch, after
         the title)."""
-        headlines = self._headline
-        if True not in headlines[1:]:  # most texts: no headline but perhaps the first
-            first = 1 if headlines and headlines[0] else 0
-            if first == len(self.paragraphs):
-                return []
-            return [(self.paragraphs[first][0], self.paragraphs[-1][1])]
         stretches: list[tuple[int, int]] = []
         joins = False  # the paragraph before is in the last stretch
         for (ps, pe), headline in zip(self.paragraphs, self._headline, strict=True):
