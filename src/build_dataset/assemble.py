@@ -27,7 +27,7 @@ from build_dataset.errors import BuildFailed, Problem
 from build_dataset.models import BY_NAME, TABLES, Table
 from build_dataset.schema import ENUM_INDEX, arrow_schema, columns
 
-_ADAPTERS: dict[type[Table], tuple[TypeAdapter, TypeAdapter]] = {}
+_ADAPTERS: dict[type[Table], tuple[TypeAdapter, TypeAdapter | None]] = {}  # `_adapters`
 _SHAPES: dict[type[Table], tuple] = {}  # model -> its columns and Arrow types (`_shape`)
 CHUNK = 20_000  # rows validated and converted at a time
 
