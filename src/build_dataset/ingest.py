@@ -60,7 +60,6 @@ CAPTION = re.compile(
     r"(\((?:Photo|Photos)/[^()]+\)|\((?:Xinhua|CFP|IC)/[^()]+\)|\[(?:Photo|Photos)/[^\[\]]+\]"
     r"|PHOTO BY [A-Z][A-Z .'-]+|Photo: [A-Z][^.]+)\s*$"
 )
-NOTE_STARTS = ("Editor: ", "(Originally ", "This is ")  # what every NOTE starts with
 NOTE = re.compile(
     r"^(Editor: .+|\(Originally (appeared|published) in .+\)|This is (the main part|an excerpt|"
     r"part) of .+)$"
@@ -388,7 +387,7 @@ def parse(text: str) -> tuple[list[Paragraph], dict[str, str]]:
                 continue
         if kind == "body":
             in_header = False
-            m = "outlet" not in header and " --" in block and DATELINE.match(block)
+            m = "outlet" not in header and DATELINE.match(block)
             if m:
                 header["outlet"] = _outlet(m.group("outlet"))
         paragraphs.append(Paragraph(kind, block, line))
@@ -403,7 +402,7 @@ def _classify(block: str, header: dict[str, str], in_header: bool) -> str:
     # Every CAPTION has a "/", "PHOTO BY " or "Photo: ": the cheap test first.
     if ("/" in block or "PHOTO BY " in block or "Photo: " in block) and CAPTION.search(block):
         return "caption"
-    if block.startswith(NOTE_STARTS) and NOTE.match(block):
+    if NOTE.match(block):
         m = EDITOR.match(block)
         if m:
             header["editor"] = m.group("editor")
