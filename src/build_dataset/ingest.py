@@ -308,7 +308,7 @@ def decode(raw: bytes, path: str | Path, problems: Problems) -> str | None:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         problems.add(
-            _display(Path(path)),
+            _display(path),
             _line_of(raw, e.start),
             "text",
             f"not valid UTF-8 at byte {e.start}: {e.reason}",
@@ -319,10 +319,10 @@ def decode(raw: bytes, path: str | Path, problems: Problems) -> str | None:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in text:
         line = _line_of(raw, raw.index(b"\x00"))
-        problems.add(_display(Path(path)), line, "text", "contains a NUL character")
+        problems.add(_display(path), line, "text", "contains a NUL character")
         return None
     if not text or text.isspace():  # not text.strip(), without copying the text
-        problems.add(_display(Path(path)), None, "text", "empty text")
+        problems.add(_display(path), None, "text", "empty text")
         return None
     return text
 
@@ -528,14 +528,14 @@ def read_source(src: Source, sources_dir: Path, problems: Problems) -> Article |
     try:
         raw = _read(path)
     except OSError as e:
-        problems.add(_display(Path(path)), None, "file", f"cannot read: {e.strerror}")
+        problems.add(_display(path), None, "file", f"cannot read: {e.strerror}")
         return None
     text = decode(raw, path, problems)
     if text is None:
         return None
     paragraphs, header = parse(text)
     if not paragraphs:
-        problems.add(_display(Path(path)), None, "text", "no text left once site chrome is removed")
+        problems.add(_display(path), None, "text", "no text left once site chrome is removed")
         return None
     meta = _merge(src, header, sources_dir, problems)
     if meta is None:
@@ -584,9 +584,10 @@ def _merge(
     return meta if meta.get("title") else None
 
 
-def _display(path: Path) -> str:
+def _display(path: str | Path) -> str:
+    """A path as problems name it: relative to the working folder when inside it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 
