@@ -13,6 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from build_dataset.extract import Gazetteer, extract
+from build_dataset.extract import dates as date_extractor
+from build_dataset.extract import figures as figure_extractor
 from build_dataset.extract.layout import Layout
 
 GAZETTEER = Gazetteer.from_entities(
@@ -231,3 +233,38 @@ def _timed(text: str) -> float:
     t = time.perf_counter()
     extract(text, dt.date(2025, 4, 29), GAZETTEER)
     return time.perf_counter() - t
+
+
+def _searches(search, text: str) -> list[tuple]:
+    """Every match `search(text, pos)` finds, from the start of the text on, as finditer
+    would step: (span, alternative, the groups that took part)."""
+    found, pos = [], 0
+    while (m := search(text, pos)) is not None:
+        groups = {k: v for k, v in m.groupdict().items() if v is not None}
+        found.append((m.span(), m.lastgroup, groups))
+        pos = m.end() if m.end() > m.start() else m.end() + 1
+    return found
+
+
+SCANS = {
+    "figures": figure_extractor.PATTERN_SEARCH,
+    "dates": date_extractor.PATTERN_SEARCH,
+    "date singles": date_extractor.SINGLES_SEARCH,
+}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=articles())
+def test_scans_find_what_their_pattern_finds(text):
+    """AfterBoundary's scan, then the alternative alone without `start`, finds the same
+    matches with the same groups as the whole pattern searched (which holds only while
+    each `start` is zero-width)."""
+    for scan in SCANS.values():
+        assert _searches(scan.search, text) == _searches(scan.pattern.search, text)
+
+
+def test_scans_find_what_their_pattern_finds_in_the_seeds(root):
+    for path in sorted((root / "sources").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        for kind, scan in SCANS.items():
+            assert _searches(scan.search, text) == _searches(scan.pattern.search, text), kind
