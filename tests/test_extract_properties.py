@@ -1,13 +1,13 @@
 """Properties of `extract` on random text built from seed fragments, numbers, dates and
 noise: every span reproduces its text, spans of one kind are sorted and disjoint, every
-value is in its vocabulary and consistent, and nothing crashes. Plus a speed floor."""
+value is in its vocabulary and consistent, and nothing crashes; the fast scans find what
+their whole patterns find. (Speed is measured by bench/, not asserted here.)"""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 import math
-import time
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from build_dataset.extract import Gazetteer, extract
 from build_dataset.extract import dates as date_extractor
 from build_dataset.extract import figures as figure_extractor
-from build_dataset.extract.layout import Layout
 
 GAZETTEER = Gazetteer.from_entities(
     [
@@ -217,22 +216,6 @@ def test_any_unicode_text_is_safe(text, published):
 )
 def test_extraction_is_pure(text, published):
     assert extract(text, published, GAZETTEER) == extract(text, published, GAZETTEER)
-
-
-def test_extraction_is_fast():
-    """At least 1,000 sentences per second on the seed-like fragments (the target is 2,000
-    on a 2-core machine; bench/compare_extractors.py measures it on the unseen set)."""
-    text = "\n\n".join(" ".join(FRAGMENTS[i : i + 6]) + "." for i in range(0, len(FRAGMENTS), 3))
-    text = "\n\n".join([text] * 10)
-    n = len(Layout(text).sentences)
-    best = min(_timed(text) for _ in range(3))
-    assert n / best >= 1000, f"{n / best:.0f} sentences/s"
-
-
-def _timed(text: str) -> float:
-    t = time.perf_counter()
-    extract(text, dt.date(2025, 4, 29), GAZETTEER)
-    return time.perf_counter() - t
 
 
 def _searches(search, text: str) -> list[tuple]:
