@@ -154,11 +154,12 @@ def count_words(text: str) -> int:
 
 def _ascii_shape(text: str) -> str | None:
     """`text` with each non-ASCII character replaced by an ASCII one of the same kind for
-    WORD: "a" (\\w), "'" (the joiner ’) or " " (any other). The two that English news
+    WORD: "a" (\\w), "'" (the joiner ’) or " " (any other). Those that English news
     text mostly has are tried first (a replacement of one character by an ASCII one
     gives an ASCII string once none is left, which encodes as a copy); the others are
-    looked for. None when there are too many kinds of them (text in another script) for
-    one scan per kind to pay."""
+    looked for, by a regex scan that costs more than a few replacements (35 µs on an
+    article of 5,600 characters). None when there are too many kinds of them (text in
+    another script) for one scan per kind to pay."""
     for char, shape in COMMON_NON_ASCII:
         text = text.replace(char, shape)
         if text.isascii():
@@ -171,7 +172,7 @@ def _ascii_shape(text: str) -> str | None:
     return text
 
 
-COMMON_NON_ASCII = (("’", "'"), ("—", " "))
+COMMON_NON_ASCII = (("’", "'"), ("—", " "), ("“", " "), ("”", " "))
 NON_ASCII_CHAR = re.compile(r"[^\x00-\x7f]")
 WORD_CHAR = re.compile(r"\w")
 WORD_SHAPE = bytes(
