@@ -361,7 +361,7 @@ def parse(text: str) -> tuple[list[Paragraph], dict[str, str]]:
     """Classify the blocks of a decoded text; return paragraphs and header metadata."""
     header: dict[str, str] = {}
     # Site chrome is dropped wherever it is; the first block left is the title.
-    blocks = iter([(line, block) for line, block in split_blocks(text) if block not in CHROME])
+    blocks = iter([pair for pair in split_blocks(text) if pair[1] not in CHROME])
     line, block = next(blocks, (0, ""))  # (a block is never empty)
     if not block:
         return [], header
