@@ -354,3 +354,33 @@ def test_extract_batch_holds_every_candidate_in_arrow(root):
             ]
             assert found[kind].to_pylist() == expected
             assert expected or not batch  # the seeds have candidates of every kind
+
+
+def test_a_batch_comes_back_from_a_worker_as_it_was_made(root):
+    """A worker's `Batch` crosses to the main process pickled at the process pool's
+    protocol (its parts' Arrow batches as IPC streams): the same parts come out, enum
+    columns with their whole vocabulary, and a part of invalid rows with its problems."""
+    import pickle
+
+    from build_dataset.assemble import make_part
+    from build_dataset.pipeline import Batch
+
+    rows = pq.read_table(root / "data" / "figures.parquet").to_pylist()[:5]
+    good = make_part("figures", rows)
+    bad = make_part("figures", [{**rows[0], "qualifier": "exactly"}])
+    assert good[0] is not None and bad[0] is None and bad[2]
+    batch = Batch(
+        ["a"], {"figures": good, "quotes": bad}, {"names": []}, {}, {"x": ("X", "person")}, []
+    )
+    back = pickle.loads(pickle.dumps(batch, protocol=4))
+    assert back.parts["figures"][0].equals(good[0])
+    assert back.parts["figures"][0].schema.equals(good[0].schema)
+    assert back.parts["figures"][1:] == good[1:]
+    assert back.parts["quotes"] == bad
+    assert (back.ids, back.deferred, back.speakers, back.names, back.problems) == (
+        batch.ids,
+        batch.deferred,
+        batch.speakers,
+        batch.names,
+        batch.problems,
+    )

@@ -18,7 +18,6 @@ from itertools import islice
 from typing import Annotated
 
 import pyarrow as pa
-import pyarrow.compute as pc
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 from typing_extensions import TypedDict
 
@@ -156,11 +155,18 @@ def _part(model: type[Table], valid: dict[str, list] | None, n: int, errors: lis
 
 
 def _shape(model: type[Table]) -> tuple:
-    """The model's columns, its Arrow schema, and each enum's vocabulary (in Arrow): what
-    `_batch` converts columns with."""
+    """The model's columns, its Arrow schema, and each enum's vocabulary (in Arrow) with
+    the index of each of its values (None's: None): what `_batch` converts columns with."""
     if model not in _SHAPES:
         cols = columns(model)
-        vocabularies = {c.name: pa.array(c.enum, pa.string()) for c in cols if c.kind == "enum"}
+        vocabularies = {
+            c.name: (
+                pa.array(c.enum, pa.string()),
+                {None: None, **{v: i for i, v in enumerate(c.enum)}},
+            )
+            for c in cols
+            if c.kind == "enum"
+        }
         _SHAPES[model] = (cols, arrow_schema(model), vocabularies)
     return _SHAPES[model]
 
@@ -212,13 +218,14 @@ class TableBuilder:
 
 def _batch(valid: dict[str, list], cols, schema: pa.Schema, vocabularies) -> pa.RecordBatch:
     """Validated columns -> one Arrow batch, a column at a time; an enum's strings become
-    indices into its whole vocabulary (every value is in it: the columns are validated)."""
+    indices into its whole vocabulary (every value is in it: the columns are validated),
+    looked up in Python: Arrow's `index_in` hashes the vocabulary again at every call,
+    which cost more than the lookups for the few hundred values of a worker's part."""
     arrays = []
     for col, field in zip(cols, schema, strict=True):
         if col.kind == "enum":
-            vocabulary = vocabularies[col.name]
-            values = pa.array(valid[col.name], pa.string())
-            indices = pc.index_in(values, value_set=vocabulary).cast(ENUM_INDEX)
+            vocabulary, index = vocabularies[col.name]
+            indices = pa.array(list(map(index.__getitem__, valid[col.name])), ENUM_INDEX)
             arrays.append(pa.DictionaryArray.from_arrays(indices, vocabulary))
         else:
             arrays.append(pa.array(valid[col.name], field.type))

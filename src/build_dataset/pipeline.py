@@ -18,7 +18,6 @@ import gc
 import hashlib
 import json
 import os
-import pickle
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
@@ -194,14 +193,43 @@ class Batch:
     problems: list
 
     def __reduce__(self):
-        """Pickled with pickle's protocol 5 whatever the pickler's (the process pool's is
-        4): protocol 5 writes the Arrow parts' buffers as they are, 4 first copies each
-        into a bytes object (a worker's CPU to send a batch back: about half)."""
-        return _unpickle_batch, (pickle.dumps(vars(self), protocol=5),)
+        """Pickled with each part's Arrow batch as an Arrow IPC stream (bytes): pickling
+        a record batch reduces each of its arrays and buffers through Python, both ways,
+        where the IPC writer and reader are one call each (the main process's CPU to take a
+        batch: 0.012 -> 0.005 ms per article; a worker's to send it: 0.048 -> 0.041 in a
+        build, most of it now the copies of the batch's bytes into fresh memory)."""
+        parts = {name: (_ipc(batch), n, errors) for name, (batch, n, errors) in self.parts.items()}
+        return _unpickle_batch, (
+            self.ids,
+            parts,
+            self.deferred,
+            self.speakers,
+            self.names,
+            self.problems,
+        )
 
 
-def _unpickle_batch(data: bytes) -> Batch:
-    return Batch(**pickle.loads(data))
+def _ipc(batch: pa.RecordBatch | None) -> bytes | None:
+    """A record batch as an Arrow IPC stream: its schema, the dictionaries of its enum
+    columns (a bare record batch message would leave them out) and the batch."""
+    if batch is None:
+        return None
+    import pyarrow as pa
+
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, batch.schema) as writer:
+        writer.write_batch(batch)
+    return sink.getvalue().to_pybytes()
+
+
+def _unpickle_batch(ids, parts, deferred, speakers, names, problems) -> Batch:
+    import pyarrow as pa
+
+    parts = {
+        name: (None if data is None else pa.ipc.open_stream(data).read_next_batch(), n, errors)
+        for name, (data, n, errors) in parts.items()
+    }
+    return Batch(ids, parts, deferred, speakers, names, problems)
 
 
 def batch_tables(
