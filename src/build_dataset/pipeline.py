@@ -199,14 +199,7 @@ class Batch:
         batch: 0.012 -> 0.005 ms per article; a worker's to send it: 0.048 -> 0.041 in a
         build, most of it now the copies of the batch's bytes into fresh memory)."""
         parts = {name: (_ipc(batch), n, errors) for name, (batch, n, errors) in self.parts.items()}
-        return _unpickle_batch, (
-            self.ids,
-            parts,
-            self.deferred,
-            self.speakers,
-            self.names,
-            self.problems,
-        )
+        return _unpickle_batch, ({**vars(self), "parts": parts},)
 
 
 def _ipc(batch: pa.RecordBatch | None) -> bytes | None:
@@ -222,14 +215,14 @@ def _ipc(batch: pa.RecordBatch | None) -> bytes | None:
     return sink.getvalue().to_pybytes()
 
 
-def _unpickle_batch(ids, parts, deferred, speakers, names, problems) -> Batch:
+def _unpickle_batch(fields: dict) -> Batch:
     import pyarrow as pa
 
     parts = {
         name: (None if data is None else pa.ipc.open_stream(data).read_next_batch(), n, errors)
-        for name, (data, n, errors) in parts.items()
+        for name, (data, n, errors) in fields["parts"].items()
     }
-    return Batch(ids, parts, deferred, speakers, names, problems)
+    return Batch(**{**fields, "parts": parts})
 
 
 def batch_tables(
