@@ -8,11 +8,12 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from build_dataset.extract import Gazetteer, extract
+from build_dataset.extract import Gazetteer, extract, layout, quotes
 from build_dataset.extract import dates as date_extractor
 from build_dataset.extract import figures as figure_extractor
 
@@ -251,3 +252,20 @@ def test_scans_find_what_their_pattern_finds_in_the_seeds(root):
         text = path.read_text(encoding="utf-8")
         for kind, scan in SCANS.items():
             assert _searches(scan.search, text) == _searches(scan.pattern.search, text), kind
+
+
+# the characters around sentence ends and quotation marks, and words
+MARKS_TEXT = st.lists(
+    st.sampled_from([*".!?\"“”‘’')]([", " ", "\n", "Zhang", "said", "1", " The", "No."]),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=MARKS_TEXT)
+def test_end_marks_searched_alone_find_what_the_class_finds(text):
+    """The sentence breaks and the quotation marks, found one mark at a time and merged,
+    are those of the one pattern with a class of the marks."""
+    breaks = [(m.span(), m.span(1)) for m in layout._breaks(text)]
+    assert breaks == [(m.span(), m.span(1)) for m in layout.SENTENCE_BREAK.finditer(text)]
+    assert quotes._marks(text) == [m.start() for m in re.finditer(r"[\"“”]", text)]

@@ -21,7 +21,11 @@ import string
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0\u3000]*\n\s*")
 # group 1: the end mark and any closing marks, which end the sentence
 SENTENCE_BREAK = re.compile(r"([.!?][\"”’')\]]*)\s+(?=[\"“‘(\[]?[A-Z0-9])")
-PERIOD_BREAK = re.compile(r"(\.[\"”’')\]]*)\s+(?=[\"“‘(\[]?[A-Z0-9])")  # SENTENCE_BREAK at a "."
+# SENTENCE_BREAK at one end mark each (see _breaks)
+END_MARK_BREAKS = {
+    mark: re.compile(rf"({re.escape(mark)}[\"”’')\]]*)\s+(?=[\"“‘(\[]?[A-Z0-9])") for mark in ".!?"
+}
+PERIOD_BREAK = END_MARK_BREAKS["."]
 DIGIT = re.compile(r"\d")
 LONG_WORD = re.compile(r"[A-Za-z][A-Za-z’'-]{3,}")
 ABBREVIATIONS = frozenset(
@@ -116,12 +120,13 @@ def _sentences(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int, 
 
 def _breaks(text: str):
     """SENTENCE_BREAK.finditer(text). A match starts at its end mark and cannot contain
-    another, so the matches are found one end mark at a time: in a text without "!" or
-    "?" (most), the search for "." alone finds them all, several times faster (a literal
-    first character is found by a fast scan, a character class is tested at every
-    position)."""
+    another, so the matches are found one end mark at a time, and merged in order: a
+    literal first character is found by a fast scan, a character class is tested at
+    every position (the three searches take half the time of the one with the class).
+    In a text without "!" or "?" (most), the search for "." alone finds them all."""
     if "!" in text or "?" in text:
-        return SENTENCE_BREAK.finditer(text)
+        found = [m for breaks in END_MARK_BREAKS.values() for m in breaks.finditer(text)]
+        return sorted(found, key=re.Match.start)
     return PERIOD_BREAK.finditer(text)
 
 

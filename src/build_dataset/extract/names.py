@@ -274,6 +274,8 @@ def find_names(
                 if kind != "speaker" or _spoke(text, s + end_of_name):
                     kind = "person" if kind == "speaker" else kind
                     unknown.append(NameCandidate(s, s + end_of_name, run[:end_of_name], kind, None))
+    if not known:  # the runs come in order, and so do the names of each run
+        return unknown
     return sorted(known + unknown, key=_START)
 
 

@@ -34,8 +34,9 @@ from build_dataset.extract.layout import Layout
 from build_dataset.extract.names import Gazetteer
 from build_dataset.extract.types import NameCandidate, QuoteCandidate
 
-MARK = re.compile(r"[\"“”]")
+# The quotation marks, each alone (see _marks)
 STRAIGHT_MARK = re.compile(r"\"")
+MARKS = (STRAIGHT_MARK, re.compile("“"), re.compile("”"))
 WORDS = re.compile(r"[\w’'-]+")
 VERB = (
     r"(?:said|says|added|adds|noted|notes|stressed|stresses|told|tells|emphasized|"
@@ -158,11 +159,13 @@ def quote_spans(text: str, layout: Layout) -> list[tuple[int, int]]:
 
 
 def _marks(text: str) -> list[int]:
-    """Positions of MARK in text. A text without curly marks (most) is searched for the
-    straight one alone: a literal is found by a fast scan, a character class is tested
-    at every position."""
+    """Positions of the quotation marks (\", “ and ”) in text, in order. Each mark is
+    searched for alone and the positions merged: a literal is found by a fast scan,
+    while a class of the three is tested at every position (three times slower on a text
+    with curly marks); a text without curly marks (most) is searched for the straight
+    one only."""
     if "“" in text or "”" in text:
-        return [m.start() for m in MARK.finditer(text)]
+        return sorted(m.start() for mark in MARKS for m in mark.finditer(text))
     return [m.start() for m in STRAIGHT_MARK.finditer(text)]
 
 
