@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import compress
@@ -1048,14 +1048,23 @@ class Audit(Sequence):
     """The automatic candidates no annotation covers or dismisses (the rows of status
     auto), in article and position order, each read as a dict {table, article, evidence,
     start}; kept as an Arrow table, as a corpus without annotations has one per
-    candidate. Sorted when first read: a build only counts it."""
+    candidate. Sorted when first read: a build only counts it.
 
-    def __init__(self, entries: list[tuple] | pa.Table):  # (article, start, table, evidence)
-        if not isinstance(entries, pa.Table):
+    `entries`: (article, start, table, evidence) tuples, or their Arrow table, or a
+    function that makes that table when it is first read, given with how many rows it
+    has (`of`)."""
+
+    def __init__(self, entries: list[tuple] | pa.Table | Callable[[], pa.Table], count=None):
+        if isinstance(entries, list):
             entries = pa.Table.from_pylist(
                 [dict(zip(_AUDIT_SCHEMA.names, e, strict=True)) for e in entries], _AUDIT_SCHEMA
             )
-        self._entries = entries
+        self._gather = entries if callable(entries) else lambda: entries
+        self._count = count
+
+    @cached_property
+    def _entries(self) -> pa.Table:
+        return self._gather()
 
     @cached_property
     def table(self) -> pa.Table:
@@ -1063,16 +1072,26 @@ class Audit(Sequence):
 
     @classmethod
     def of(cls, tables: dict[str, pa.Table]) -> Audit:
-        parts = []
-        for name, evidence in AUDITED.items():
-            t = tables[name]
-            auto = t.filter(pc.equal(t["status"].cast(pa.string()), "auto"))
-            columns = [auto["article_id"], auto["char_start"], pa.repeat(name, len(auto))]
-            parts.append(pa.table([*columns, auto[evidence]], schema=_AUDIT_SCHEMA))
-        return cls(pa.concat_tables(parts))
+        """The audit of built tables: their rows of status auto are counted now, and
+        copied into the audit's table only when it is read (at 10,000 articles, half a
+        million rows and 0.05 to 0.1 s, which a build, counting them, does not spend)."""
+        auto = {
+            name: (tables[name], pc.equal(tables[name]["status"].cast(pa.string()), "auto"))
+            for name in AUDITED
+        }
+
+        def gather() -> pa.Table:
+            parts = []
+            for name, (t, is_auto) in auto.items():
+                rows = t.filter(is_auto)
+                columns = [rows["article_id"], rows["char_start"], pa.repeat(name, len(rows))]
+                parts.append(pa.table([*columns, rows[AUDITED[name]]], schema=_AUDIT_SCHEMA))
+            return pa.concat_tables(parts)
+
+        return cls(gather, sum(pc.sum(is_auto).as_py() or 0 for _, is_auto in auto.values()))
 
     def __len__(self) -> int:
-        return self._entries.num_rows
+        return self._entries.num_rows if self._count is None else self._count
 
     def _dicts(self, table: pa.Table) -> list[dict]:
         return table.select(["table", "article", "evidence", "start"]).to_pylist()

@@ -171,13 +171,53 @@ def write_csv(table: pa.Table, model, path) -> None:
     pacsv.write_csv(table, sink, pacsv.WriteOptions(eol="\r\n", quoting_style="needed"))
 
 
-def write_parquet(table: pa.Table, path: Path) -> None:
+def write_parquet(table: pa.Table, path) -> None:
+    """Write the Parquet form of a table to a path or an Arrow output stream."""
     import pyarrow.parquet as pq
 
     # One chunk per column: Arrow's Parquet writer starts a new page at each chunk, so the
     # bytes would depend on how the table was gathered. The build's tables come combined
     # (TableBuilder.finish, one table at a time, for the build's peak memory): no copy.
     pq.write_table(table.combine_chunks(), path, **PARQUET_OPTIONS)
+
+
+def parquet_bytes(table: pa.Table) -> pa.Buffer:
+    """The Parquet file of a table, made in memory: the bytes `write_parquet` writes. The
+    build makes each table's as soon as the table is final (see `pipeline.build`); the
+    files are compressed, a few megabytes at 10,000 articles."""
+    import pyarrow as pa
+
+    sink = pa.BufferOutputStream()
+    write_parquet(table, sink)
+    return sink.getvalue()
+
+
+class ParquetFiles:
+    """The Parquet files of tables, each made in memory (`parquet_bytes`) by a pool of
+    threads from when its table is given (`add`): `files`, by table name, for `publish`.
+    A context: on leaving it, the files not yet begun are not made (a failed build).
+
+    The pool's threads start at the first table: after the build's process pool is gone,
+    which must not fork its workers while another thread runs."""
+
+    def __init__(self):
+        self.files: dict[str, Future[pa.Buffer]] = {}
+        self._pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
+
+    def add(self, name: str, table: pa.Table) -> None:
+        self.files[name] = self._pool.submit(parquet_bytes, table)
+
+    def __enter__(self) -> ParquetFiles:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._pool.shutdown(cancel_futures=True)
+
+
+def _write_bytes(made: Future[pa.Buffer], path: Path) -> None:
+    """Write the bytes a thread is making (or has made) into `path`."""
+    with open(path, "wb") as f:
+        f.write(made.result())
 
 
 def _json(obj) -> bytes:
@@ -243,6 +283,7 @@ def stage_package(
     stage: Path,
     release: tuple[str, str] | None = None,
     meanwhile=None,
+    parquet: dict[str, Future[pa.Buffer]] | None = None,
 ) -> dict[str, Digest]:
     """Write every published file under `stage`, each synced to disk before this returns;
     return the size and SHA-256 of each by relative path, in publishing order.
@@ -250,7 +291,8 @@ def stage_package(
     The data files are written, hashed and synced by a pool of threads while this thread
     writes the schemas and the docs (and has the pool sync them), then runs `meanwhile()`
     (if given: the build's checks, which raise to abort; the writes not yet begun are
-    then cancelled)."""
+    then cancelled). `parquet`: the Parquet files of some tables by table name, being
+    made elsewhere (`parquet_bytes`), written as they are instead of being made here."""
     from build_dataset import docs  # data dictionary, dataset card, timeline (docs/)
     from build_dataset.models import TABLES
     from build_dataset.schema import json_schema, table_schema
@@ -263,18 +305,26 @@ def stage_package(
     try:
         # The longest writes first, so that the pool does not end on one long write
         # while its other threads idle: the Parquet files (a table's takes several times
-        # its CSV's), then the CSV files, each kind from the largest table down.
+        # its CSV's), then the CSV files, each kind from the largest table down. The
+        # Parquet files made elsewhere come last: a thread waiting for one to be made
+        # would keep the CSV files waiting.
         by_size = sorted(TABLES, key=lambda m: -tables[m.table_name].nbytes)
+        made = parquet or {}
         for model in by_size:
-            name = model.table_name
-            path = stage / "data" / f"{name}.parquet"
-            write = partial(write_parquet, tables[name], path)
-            synced[f"data/{name}.parquet"] = pool.submit(_write_hash_sync, write, path)
+            if (name := model.table_name) not in made:
+                path = stage / "data" / f"{name}.parquet"
+                write = partial(write_parquet, tables[name], path)
+                synced[f"data/{name}.parquet"] = pool.submit(_write_hash_sync, write, path)
         for model in by_size:
             name = model.table_name
             path = stage / "data" / f"{name}.csv"
             write = partial(write_csv, tables[name], model, path)
             synced[f"data/{name}.csv"] = pool.submit(_write_hash_sync, write, path)
+        for model in by_size:
+            if (name := model.table_name) in made:
+                path = stage / "data" / f"{name}.parquet"
+                write = partial(_write_bytes, made[name], path)
+                synced[f"data/{name}.parquet"] = pool.submit(_write_hash_sync, write, path)
 
         def put(rel: str, content: bytes) -> None:
             (stage / rel).write_bytes(content)
@@ -323,11 +373,13 @@ def publish(
     release: tuple[str, str] | None = None,
     done=None,
     meanwhile=None,
+    parquet: dict[str, Future[pa.Buffer]] | None = None,
 ) -> list[str]:
     """Stage, run `checks(stage)` (which raises to abort), then swap into `out`, then run
     `done(digests)` ({path: (size, SHA-256)} of the files published) while still holding
     the lock (the build's fingerprint stamp). `meanwhile()`, if given, runs while the
     data files are being written (see `stage_package`), and may raise to abort too.
+    `parquet`: Parquet files of tables already being made (see `stage_package`).
 
     A build killed while staging leaves the published files untouched (its staging
     folder is removed by the next publish). The swap itself is journaled: a build killed
@@ -338,7 +390,7 @@ def publish(
         stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=out))
         journal = out / JOURNAL_FILE
         try:
-            digests = stage_package(tables, stage, release, meanwhile)
+            digests = stage_package(tables, stage, release, meanwhile, parquet)
             files = list(digests)
             if checks is not None:
                 checks(stage)
