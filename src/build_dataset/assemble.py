@@ -23,7 +23,7 @@ from typing_extensions import TypedDict
 
 from build_dataset.check import in_key_order
 from build_dataset.errors import BuildFailed, Problem
-from build_dataset.models import BY_NAME, TABLES, Table
+from build_dataset.models import BY_NAME, Table
 from build_dataset.schema import ENUM_INDEX, arrow_schema, columns
 
 _ADAPTERS: dict[type[Table], tuple[TypeAdapter, TypeAdapter | None]] = {}  # `_adapters`
@@ -230,7 +230,3 @@ def _batch(valid: dict[str, list], cols, schema: pa.Schema, vocabularies) -> pa.
         else:
             arrays.append(pa.array(valid[col.name], field.type))
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
-
-
-def empty_tables() -> dict[str, pa.Table]:
-    return {m.table_name: table_from_rows(m, []) for m in TABLES}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import annotated_types
 import pyarrow as pa
 
-from build_dataset.models import TABLES, VOCABULARIES, Table
+from build_dataset.models import VOCABULARIES, Table
 
 ENUM_INDEX = pa.int32()
 
@@ -163,7 +163,3 @@ def arrow_schema(model: type[Table]) -> pa.Schema:
         ],
         metadata={"table": model.table_name, "description": (model.__doc__ or "").strip()},
     )
-
-
-def all_columns() -> dict[str, list[Column]]:
-    return {m.table_name: columns(m) for m in TABLES}
