@@ -530,12 +530,12 @@ class Reach:
         )
 
     def named(self, article_id: str, text: str) -> bool:
-        return text in self._texts and (
+        return text in self.texts and (
             (article_id, text) in self.names or (None, text) in self.names
         )
 
     @cached_property
-    def _texts(self) -> frozenset[str]:
+    def texts(self) -> frozenset[str]:
         """The texts of `names`: most names are none of them, told apart with no key made."""
         return frozenset(text for _, text in self.names)
 
@@ -579,7 +579,7 @@ def automatic(candidates: dict[str, dict[str, Sequence]], reach: Reach) -> Autom
     )
     cols = candidates["names"]
     aids, texts, given = cols["article_id"], cols["text"], cols["entity_id"]
-    if not reach._texts.isdisjoint(texts):  # most batches: no name is one of names.yaml
+    if not reach.texts.isdisjoint(texts):  # most batches: no name is one of names.yaml
         named = zip(aids, texts, given, strict=True)
         cols = _leave(
             cols, [e is None and reach.named(a, t) for a, t, e in named], out.deferred["names"]
