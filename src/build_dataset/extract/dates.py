@@ -43,7 +43,7 @@ import datetime as dt
 import re
 
 from build_dataset.extract.layout import Layout
-from build_dataset.extract.patterns import AfterBoundary, trie
+from build_dataset.extract.patterns import _without_named_groups, trie
 from build_dataset.extract.types import DateCandidate
 
 MONTH_NUMBERS = {
@@ -326,8 +326,68 @@ START = (
 # a date starts a word (START): it follows a character that is not an ASCII letter, digit
 # or "_", or starts the text
 BEFORE_WORD = "[^0-9A-Za-z_]"
-PATTERN_SEARCH = AfterBoundary(START, ALTERNATIVES, BEFORE_WORD)
-SINGLES_SEARCH = AfterBoundary(START, [a for a in ALTERNATIVES if a[0] not in RANGES], BEFORE_WORD)
+# the alternatives that can only match where the date's first character is a digit, and
+# those that can only match where it is not (a month, weekday or other word; "from" or
+# "between" opens a range of either); the others (rdm, ryr, dmy) can match at both
+DIGIT_ONLY = frozenset({"iso", "dm", "decade", "year"})
+LETTER_ONLY = frozenset(
+    {"rmd", "rmo", "mdy", "my", "md", "mctx", "mthe", "quarter", "half", "mhalf", "rel"}
+    | {"relday", "weekday"}
+)
+
+
+class DateSearch:
+    """The search of AfterBoundary (patterns.py), with a scan that tries, after START, only the
+    alternatives that can match at the character there: those that can open with a digit
+    if it is one, the others if not (most words that pass START are numbers, which the
+    word alternatives would each be entered for, only to fail at once). At a place, the
+    first of the alternatives to match is the first of those that can, in the same order.
+
+    In the scan each alternative is followed by an empty group named after it (a second
+    name, its kind + "_", for the copy among the letters of one that is in both lists):
+    the last group closed is that one, and an alternative that opens with a group of its
+    own, as a named one does, is entered by the engine to fail there, where one that opens
+    with a character is passed over. As in AfterBoundary, the scan only tells where and
+    which; the alternative alone makes the match."""
+
+    def __init__(self, alternatives: list[tuple[str, str]]):
+        self.pattern = re.compile(
+            START + "(?:" + "|".join(f"(?P<{k}>{p})" for k, p in alternatives) + ")"
+        )
+        digit = [(k, p) for k, p in alternatives if k not in LETTER_ONLY]
+        letter = [
+            (k + "_" if k not in DIGIT_ONLY | LETTER_ONLY else k, p)
+            for k, p in alternatives
+            if k not in DIGIT_ONLY
+        ]
+        self.scan = re.compile(
+            BEFORE_WORD + START + f"(?:(?=[0-9]){_marked(digit)}|(?![0-9]){_marked(letter)})"
+        )
+        self.kinds = {k: k.rstrip("_") for k, _ in digit + letter}
+        self.alone = {k: re.compile(f"(?P<{k}>{p})") for k, p in alternatives}
+
+    def search(self, text: str, pos: int = 0) -> re.Match | None:
+        if pos == 0:
+            m = self.pattern.match(text, 0)
+            if m is not None:
+                return m
+            pos = 1
+        found = self.scan.search(text, pos - 1)
+        if found is None:
+            return None
+        return self.alone[self.kinds[found.lastgroup]].match(text, found.start() + 1)
+
+
+def _marked(alternatives: list[tuple[str, str]]) -> str:
+    """The alternatives, each followed by an empty group of its name, their own named
+    groups made non-capturing (see AfterBoundary)."""
+    return (
+        "(?:" + "|".join(f"(?:{_without_named_groups(p)})(?P<{k}>)" for k, p in alternatives) + ")"
+    )
+
+
+PATTERN_SEARCH = DateSearch(ALTERNATIVES)
+SINGLES_SEARCH = DateSearch([a for a in ALTERNATIVES if a[0] not in RANGES])
 PATTERN, SINGLES = PATTERN_SEARCH.pattern, SINGLES_SEARCH.pattern
 
 # after a range ending in a bare day ("from April 22 to 24"), a lower-case word must be a
