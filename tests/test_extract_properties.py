@@ -254,6 +254,47 @@ def test_scans_find_what_their_pattern_finds_in_the_seeds(root):
             assert _searches(scan.search, text) == _searches(scan.pattern.search, text), kind
 
 
+# figures' alternatives without the first-word test, which must pass over only places where
+# none of them matches: the pattern finds the same matches without it
+FIGURES_UNTESTED = re.compile(
+    r"(?<![A-Za-z0-9])(?:"
+    + "|".join(f"(?P<{k}>{p})" for k, p in figure_extractor.ALTERNATIVES)
+    + ")"
+)
+# the words figures begin with, and what follows them, in any order
+FIGURE_WORDS = [
+    *figure_extractor.QUALIFIERS,
+    *figure_extractor.FIRST_WORDS,
+    *figure_extractor.SCALES,
+    *figure_extractor.FRACTIONS,
+    *["a", "an", "no", "Nos", "Article", "Item", "US$", "HK$", "RMB", "$", "¥", "the", "of"],
+    *["5", "1,000", "2.5", "17th", "percent", "times", "year", "a year", "or more", "plus"],
+]
+FIGURE_TEXT = st.lists(
+    st.tuples(
+        st.sampled_from(FIGURE_WORDS + [w.capitalize() for w in FIGURE_WORDS]),
+        st.sampled_from([" ", "  ", "\n", "\u00a0", "-", ". ", ".", "", ", "]),
+    ),
+    max_size=12,
+).map(lambda pairs: "".join(w + sep for w, sep in pairs))
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.one_of(FIGURE_TEXT, articles()))
+def test_the_first_word_test_passes_over_no_figure(text):
+    """FIGURES' FIRST_TEST, a lookahead tried before the alternatives, accepts every place
+    where one of them matches (after the boundary): without it, the same matches."""
+    whole = figure_extractor.PATTERN_SEARCH.pattern
+    assert _searches(FIGURES_UNTESTED.search, text) == _searches(whole.search, text)
+
+
+def test_the_first_word_test_passes_over_no_figure_in_the_seeds(root):
+    whole = figure_extractor.PATTERN_SEARCH.pattern
+    for path in sorted((root / "sources").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        assert _searches(FIGURES_UNTESTED.search, text) == _searches(whole.search, text)
+
+
 # the characters around sentence ends and quotation marks, and words
 MARKS_TEXT = st.lists(
     st.sampled_from([*".!?\"“”‘’')]([", " ", "\n", "Zhang", "said", "1", " The", "No."]),
