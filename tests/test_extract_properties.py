@@ -10,7 +10,7 @@ import datetime as dt
 import math
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from build_dataset.extract import Gazetteer, extract, layout, quotes
@@ -254,11 +254,11 @@ def test_scans_find_what_their_pattern_finds_in_the_seeds(root):
             assert _searches(scan.search, text) == _searches(scan.pattern.search, text), kind
 
 
-# figures' alternatives without the first-word test, which must pass over only places where
-# none of them matches: the pattern finds the same matches without it
+# figures' alternatives without the first-word test and their opening tests, which must
+# pass over only places where the alternative does not match: the same matches without
 FIGURES_UNTESTED = re.compile(
     r"(?<![A-Za-z0-9])(?:"
-    + "|".join(f"(?P<{k}>{p})" for k, p in figure_extractor.ALTERNATIVES)
+    + "|".join(f"(?P<{k}>{p})" for k, p in figure_extractor.PLAIN_ALTERNATIVES)
     + ")"
 )
 # the words figures begin with, and what follows them, in any order
@@ -269,6 +269,7 @@ FIGURE_WORDS = [
     *figure_extractor.FRACTIONS,
     *["a", "an", "no", "Nos", "Article", "Item", "US$", "HK$", "RMB", "$", "¥", "the", "of"],
     *["5", "1,000", "2.5", "17th", "percent", "times", "year", "a year", "or more", "plus"],
+    *["yuan", "dollars", "every", "each", "other", "per", "in", "as many", "and a half"],
 ]
 FIGURE_TEXT = st.lists(
     st.tuples(
@@ -281,9 +282,12 @@ FIGURE_TEXT = st.lists(
 
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=st.one_of(FIGURE_TEXT, articles()))
+@example(text="3 and a half times a year, up to 2 million times per week")
+@example(text="a 2.8-billion-yuan program, twenty-one-dollar tickets, 1,000-euro")
 def test_the_first_word_test_passes_over_no_figure(text):
-    """FIGURES' FIRST_TEST, a lookahead tried before the alternatives, accepts every place
-    where one of them matches (after the boundary): without it, the same matches."""
+    """Figures' FIRST_TEST, a lookahead tried before the alternatives, accepts every place
+    where one of them matches (after the boundary), and each alternative's opening test
+    every place where it matches: without them, the same matches."""
     whole = figure_extractor.PATTERN_SEARCH.pattern
     assert _searches(FIGURES_UNTESTED.search, text) == _searches(whole.search, text)
 

@@ -251,7 +251,7 @@ SUFFIX = (
 )
 GUARD = r"(?<![\w.,:/$¥€£-])"
 
-ALTERNATIVES = [
+PLAIN_ALTERNATIVES = [
     (
         "label",
         r"\b(?:No|Nos|no)\.\s?(?P<label_n>\d+)\b(?!\.\d)"
@@ -304,11 +304,21 @@ ALTERNATIVES = [
 # The alternatives are tried in turn wherever a figure can start. Most can only open with
 # a letter (a word or a qualifier), "ordd" only with a digit: tested first, that character
 # lets the engine pass over the alternative at once where it cannot match, instead of
-# trying its guard and optional qualifier there. (A test that always holds where it
-# matches: the alternatives match as before.)
+# trying its guard and optional qualifier there. "hyph" and "times" open with a digit
+# only before a hyphen ("2.8-billion-yuan"), or the word "times" ("3 times a year"): so
+# tested, the engine no longer reads the number in every way it can before they fail.
+# (Tests that always hold where the alternative matches: they match as before. The whole
+# alternative in a group: "label" and "every" have alternatives of their own.)
 LETTER_FIRST = ("label", "every", "onein", "mult", "vague", "frac", "half", "ordw")
-OPENS_WITH = {**dict.fromkeys(LETTER_FIRST, "[A-Za-z]"), "ordd": r"\d"}
-ALTERNATIVES = [(k, f"(?={OPENS_WITH[k]})" + p if k in OPENS_WITH else p) for k, p in ALTERNATIVES]
+OPENS_WITH = {
+    **dict.fromkeys(LETTER_FIRST, "[A-Za-z]"),
+    "ordd": r"\d",
+    "hyph": r"[\d,.]++-|[A-Za-z]++-",  # the digits or first word ("twenty-one"), a hyphen
+    "times": rf"(?!\d)|{DIGITS}(?:\s+{SCALE})?(?:\s+and\s+a\s+half\b)?\s+times\b",
+}
+ALTERNATIVES = [
+    (k, f"(?={OPENS_WITH[k]})(?:{p})" if k in OPENS_WITH else p) for k, p in PLAIN_ALTERNATIVES
+]
 # The words a figure can begin with, in any alternative above, and what must follow them
 # there. Most word starts fail this test at once, before the alternatives are tried one by
 # one (a superset is harmless; a word missing here would lose figures: keep it in step).
