@@ -10,7 +10,7 @@ import datetime as dt
 import math
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from build_dataset.extract import Gazetteer, extract, layout, quotes
@@ -252,6 +252,64 @@ def test_scans_find_what_their_pattern_finds_in_the_seeds(root):
         text = path.read_text(encoding="utf-8")
         for kind, scan in SCANS.items():
             assert _searches(scan.search, text) == _searches(scan.pattern.search, text), kind
+
+
+# where a figure can start, as figures' first test had it before the qualifiers left it
+# (the same places as its 44,000-character form): a first word, or QUALIFIED
+_first = figure_extractor.FIRST_WORD_ALTERNATIVES
+FIGURE_START = (
+    r"(?<![A-Za-z0-9])(?=[0-9$¥€£]|"
+    + "|".join(v for k, v in _first.items() if k.islower())
+    + "|(?=[A-Z])(?:"
+    + "|".join(v for k, v in _first.items() if k.isupper())
+    + f")|{figure_extractor.QUALIFIED.pattern})"
+)
+# figures' alternatives there, without the fast first test, the qualifiers found from the
+# number and the alternatives' opening tests, which must change nothing
+FIGURES_UNTESTED = re.compile(
+    FIGURE_START
+    + "(?:"
+    + "|".join(f"(?P<{k}>{p})" for k, p in figure_extractor.PLAIN_ALTERNATIVES)
+    + ")"
+)
+# the words figures begin with, and what follows them, in any order
+FIGURE_WORDS = [
+    *figure_extractor.QUALIFIERS,
+    *figure_extractor.FIRST_WORDS,
+    *figure_extractor.SCALES,
+    *figure_extractor.FRACTIONS,
+    *["a", "an", "no", "Nos", "Article", "Item", "US$", "HK$", "RMB", "$", "¥", "the", "of"],
+    *["5", "1,000", "2.5", "17th", "percent", "times", "year", "a year", "or more", "plus"],
+    *["yuan", "dollars", "every", "each", "other", "per", "in", "as many", "and a half"],
+    *["٣٠٠", "RMBfive", "RMB5", "(", "no more", "than"],
+]
+FIGURE_TEXT = st.lists(
+    st.tuples(
+        st.sampled_from(FIGURE_WORDS + [w.capitalize() for w in FIGURE_WORDS]),
+        st.sampled_from([" ", "  ", "\n", "\u00a0", "-", ". ", ".", "", ", "]),
+    ),
+    max_size=12,
+).map(lambda pairs: "".join(w + sep for w, sep in pairs))
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.one_of(FIGURE_TEXT, articles()))
+@example(text="3 and a half times a year, up to 2 million times per week")
+@example(text="a 2.8-billion-yuan program, twenty-one-dollar tickets, 1,000-euro")
+@example(text="about ٣٠٠ workers, ٣ people, nearly RMBfive million, RMBfive, (about\n\n5")
+@example(text="no more than 5, no fewer than  a third, well over half of them, an estimated 3")
+def test_the_first_word_test_passes_over_no_figure(text):
+    """_search finds the matches of the alternatives where a figure can start: its first
+    test passes over no other place, the qualifiers found from the number are those of
+    FIGURE_START, and each alternative's opening test holds wherever it matches."""
+    assert _searches(FIGURES_UNTESTED.search, text) == _searches(figure_extractor._search, text)
+
+
+def test_the_first_word_test_passes_over_no_figure_in_the_seeds(root):
+    for path in sorted((root / "sources").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        found = _searches(figure_extractor._search, text)
+        assert _searches(FIGURES_UNTESTED.search, text) == found
 
 
 # the characters around sentence ends and quotation marks, and words

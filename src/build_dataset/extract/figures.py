@@ -251,7 +251,7 @@ SUFFIX = (
 )
 GUARD = r"(?<![\w.,:/$¥€£-])"
 
-ALTERNATIVES = [
+PLAIN_ALTERNATIVES = [
     (
         "label",
         r"\b(?:No|Nos|no)\.\s?(?P<label_n>\d+)\b(?!\.\d)"
@@ -304,11 +304,21 @@ ALTERNATIVES = [
 # The alternatives are tried in turn wherever a figure can start. Most can only open with
 # a letter (a word or a qualifier), "ordd" only with a digit: tested first, that character
 # lets the engine pass over the alternative at once where it cannot match, instead of
-# trying its guard and optional qualifier there. (A test that always holds where it
-# matches: the alternatives match as before.)
+# trying its guard and optional qualifier there. "hyph" and "times" open with a digit
+# only before a hyphen ("2.8-billion-yuan"), or the word "times" ("3 times a year"): so
+# tested, the engine no longer reads the number in every way it can before they fail.
+# (Tests that always hold where the alternative matches: they match as before. The whole
+# alternative in a group: "label" and "every" have alternatives of their own.)
 LETTER_FIRST = ("label", "every", "onein", "mult", "vague", "frac", "half", "ordw")
-OPENS_WITH = {**dict.fromkeys(LETTER_FIRST, "[A-Za-z]"), "ordd": r"\d"}
-ALTERNATIVES = [(k, f"(?={OPENS_WITH[k]})" + p if k in OPENS_WITH else p) for k, p in ALTERNATIVES]
+OPENS_WITH = {
+    **dict.fromkeys(LETTER_FIRST, "[A-Za-z]"),
+    "ordd": r"\d",
+    "hyph": r"[\d,.]++-|[A-Za-z]++-",  # the digits or first word ("twenty-one"), a hyphen
+    "times": rf"(?!\d)|{DIGITS}(?:\s+{SCALE})?(?:\s+and\s+a\s+half\b)?\s+times\b",
+}
+ALTERNATIVES = [
+    (k, f"(?={OPENS_WITH[k]})(?:{p})" if k in OPENS_WITH else p) for k, p in PLAIN_ALTERNATIVES
+]
 # The words a figure can begin with, in any alternative above, and what must follow them
 # there. Most word starts fail this test at once, before the alternatives are tried one by
 # one (a superset is harmless; a word missing here would lose figures: keep it in step).
@@ -356,27 +366,69 @@ NUMBER_START = "|".join(
 )
 FIRST_WORD_ALTERNATIVES = _by_first_letter(
     (FIRST_WORDS, "(?![A-Za-z])"),
-    (list(QUALIFIERS), rf"\s+(?:{NUMBER_START})"),
     (["a"], A_BEFORE),
     (["Article", "Chapter", "Section", "Clause", "Item", "Document", "Volume"], r"\s+\d"),
     (["no", "Nos"], r"\."),  # "No. 9", "no. 9", "Nos. 3"
 )
+# what opens a number after a qualifier's blanks but no figure alone: a digit other than
+# 0-9, "RMB" before a letter ("nearly RMBfive"). See _search.
+AFTER_BLANK = r"[^\x00-\x7f](?<=\d)(?<=\s.)|RMB(?<=\sRMB)"
 # figures start a word: a cheap first test, its first character tested alone first. The
 # engine passes over the alternatives of a lookahead one by one, all of them where none
-# matches (most words): those of the capitals, rarer, are passed over in one test.
+# matches (most words): those of the capitals, rarer, are passed over in one test, and
+# what is neither a small letter nor a capital, in one more.
 FIRST_TEST = (
-    f"(?=[0-9$¥€£{re.escape(''.join(FIRST_WORD_ALTERNATIVES))}])"
+    rf"(?=[0-9$¥€£{''.join(FIRST_WORD_ALTERNATIVES)}\x80-\U0010ffff])"
     + "(?=[0-9$¥€£]|"
     + "|".join(v for k, v in FIRST_WORD_ALTERNATIVES.items() if k.islower())
-    + "|(?=[A-Z])(?:"
+    + "|(?=[^a-z])(?:(?=[A-Z])(?:"
     + "|".join(v for k, v in FIRST_WORD_ALTERNATIVES.items() if k.isupper())
-    + "))"
+    + f")|{AFTER_BLANK}))"
 )
-assert all(k.islower() or k.isupper() for k in FIRST_WORD_ALTERNATIVES)
+assert all(k.isascii() and k.isalpha() for k in FIRST_WORD_ALTERNATIVES)
 START = r"(?<![A-Za-z0-9])" + FIRST_TEST
 # a figure follows a character that is not an ASCII letter or digit, or starts the text
 PATTERN_SEARCH = AfterBoundary(START, ALTERNATIVES, "[^A-Za-z0-9]", scan_start=FIRST_TEST)
-PATTERN = PATTERN_SEARCH.pattern
+
+# A qualifier opens a figure before a number: "about 3,000", "nearly half". The first test
+# leaves the qualifiers out, so that the many words that begin as one does ("in", "is",
+# "with", "be", "more", "under") fail it at their first letter. The figure is found at its
+# number, which passes the first test (or AFTER_BLANK), then the qualifier before it,
+# blanks between, and the alternatives are tried again from there, as if found there
+# first: no figure can start in between (the qualifiers hold no number word).
+QUALIFIER_BEFORE = re.compile(rf"(?<![A-Za-z0-9])(?:{_words(QUALIFIERS)})\Z")
+# where the whole first test held before: a qualifier, blanks and what opens a number
+QUALIFIED = re.compile(rf"(?:{_words(QUALIFIERS)})\s+(?:{NUMBER_START})")
+QUALIFIER_LENGTH = max(map(len, QUALIFIERS))
+# a cheap first test: the qualifiers' last words ("about", "than"), as a text ends with them
+QUALIFIER_LAST_WORDS = tuple(either_case(sorted({w.split()[-1] for w in QUALIFIERS})))
+NOT_ALONE = re.compile(r"(?=[^\x00-\x7f])\d|RMB[A-Za-z]")
+
+
+def _search(masked: str, pos: int) -> re.Match | None:
+    """The first match of the alternatives at or after `pos` where a figure can start:
+    where the first test holds (PATTERN_SEARCH), or at a qualifier before a number."""
+    lo = pos
+    while (m := PATTERN_SEARCH.search(masked, pos)) is not None:
+        s = m.start()
+        j = s
+        while j > lo and masked[j - 1].isspace():
+            j -= 1
+        if j < s and masked.endswith(QUALIFIER_LAST_WORDS, lo, j):
+            q = QUALIFIER_BEFORE.search(masked, max(lo, j - QUALIFIER_LENGTH), j)
+            while q is not None:
+                if QUALIFIED.match(masked, q.start()):
+                    for alone in PATTERN_SEARCH.alone.values():
+                        found = alone.match(masked, q.start())
+                        if found is not None:
+                            return found
+                q = QUALIFIER_BEFORE.search(masked, q.start() + 1, j)
+        first = masked[s]
+        if first < "\x80" and first != "R" or NOT_ALONE.match(masked, s) is None:
+            return m
+        pos = s + 1
+    return None
+
 
 TIME_AFTER = re.compile(
     rf"\s+(?:(?:working|calendar|business|consecutive|straight|full)\s+)?"
@@ -446,10 +498,10 @@ def find_figures(
     layout = layout or Layout(text)
     masked = _mask(text, dates)
     out: list[FigureCandidate] = []
-    m = PATTERN_SEARCH.search(masked)
-    while m is not None:  # PATTERN.finditer(masked): no match is empty
+    m = _search(masked, 0)
+    while m is not None:  # no match is empty
         out.extend(HANDLERS[m.lastgroup](m, text, masked, layout))
-        m = PATTERN_SEARCH.search(masked, m.end())
+        m = _search(masked, m.end())
     return out
 
 
@@ -545,7 +597,7 @@ def _unit_word(raw: str) -> tuple[bool, bool, str, str, bool]:
 
 
 # ---------------------------------------------------------------- handlers
-# each yields the candidates of one match of PATTERN
+# each yields the candidates of one match of _search
 
 
 def _label(m, text, masked, layout):
