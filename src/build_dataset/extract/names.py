@@ -180,6 +180,28 @@ NAME_SHAPE = re.compile(r"[A-Z][a-z]+(?:-[a-z]+)?|[A-Z]\.")
 NAME_SHAPES = re.compile(rf"(?:{NAME_SHAPE.pattern})(?: (?:{NAME_SHAPE.pattern}))*")
 
 
+class _Unfrozen:
+    """NameCandidate's twin: the same slots, set directly (see _name)."""
+
+    __slots__ = NameCandidate.__slots__
+
+
+def _name(start: int, end: int, text: str, kind: str, entity_id: str | None) -> NameCandidate:
+    """NameCandidate(start, end, text, kind, entity_id), made in a third of the time: the
+    frozen dataclass's __init__ sets each field through object.__setattr__, five calls; a
+    twin with the same slots takes plain assignments, and then becomes a NameCandidate
+    (__class__ may change between classes of the same layout): the same record, equal,
+    hashed and frozen as one the constructor makes. Names are most of the candidates."""
+    name = _Unfrozen()
+    name.char_start = start
+    name.char_end = end
+    name.text = text
+    name.entity_type = kind
+    name.entity_id = entity_id
+    name.__class__ = NameCandidate
+    return name
+
+
 class Gazetteer:
     """Every known name and alias, compiled once into one regex (a character trie)."""
 
@@ -212,7 +234,7 @@ class Gazetteer:
             form = m.group()
             entity_id, entity_type = forms[form]
             start, end = m.span()
-            out.append(NameCandidate(start, end, form, entity_type, entity_id))
+            out.append(_name(start, end, form, entity_type, entity_id))
         return out
 
 
@@ -265,7 +287,7 @@ def find_names(
                 continue
             run = m.group()
             if " " in run:
-                unknown.extend(_run_names(text, s, e, run, layout))
+                _run_names(text, s, e, run, layout, unknown)
                 continue
             # most runs are one word ("The", "In", "China"): _one_word, inlined
             found = _word_name(run)
@@ -273,7 +295,7 @@ def find_names(
                 end_of_name, kind = found
                 if kind != "speaker" or _spoke(text, s + end_of_name):
                     kind = "person" if kind == "speaker" else kind
-                    unknown.append(NameCandidate(s, s + end_of_name, run[:end_of_name], kind, None))
+                    unknown.append(_name(s, s + end_of_name, run[:end_of_name], kind, None))
     if not known:  # the runs come in order, and so do the names of each run
         return unknown
     return sorted(known + unknown, key=_START)
@@ -296,8 +318,10 @@ def _free_pieces(s: int, e: int, taken: list[tuple[int, int]], first: int):
         yield pos, e
 
 
-def _run_names(text: str, s: int, e: int, run: str, layout: Layout) -> list[NameCandidate]:
-    """_chunk_names of a whole run, remembered for runs of several words.
+def _run_names(
+    text: str, s: int, e: int, run: str, layout: Layout, out: list[NameCandidate]
+) -> None:
+    """_chunk_names of a whole run, added to out, remembered for runs of several words.
 
     What those give depends on the run and on the text around it only through three
     questions: does the run open its sentence, is it followed by a verb of speech, by an
@@ -309,7 +333,8 @@ def _run_names(text: str, s: int, e: int, run: str, layout: Layout) -> list[Name
     """
     starts = layout.sentence_starts  # as layout.sentence(e - 1)[0] > s, without the calls
     if starts[bisect.bisect_right(starts, e - 1) - 1] > s:  # a sentence starts in the run:
-        return _chunk_names(text, s, e, layout)  # not remembered
+        out += _chunk_names(text, s, e, layout)  # not remembered
+        return
     first_word_end = run.index(" ")
     opens = run.endswith(COMMON_ENDINGS, 0, first_word_end) and layout.at_sentence_start(s)
     after = AFTER_RUN.match(text, e)
@@ -319,12 +344,14 @@ def _run_names(text: str, s: int, e: int, run: str, layout: Layout) -> list[Name
         if len(_RUN_NAMES) >= RUN_CACHE_SIZE:
             _RUN_NAMES.clear()
         names = _chunk_names(text, s, e, layout)
-        _RUN_NAMES[key] = [(n.char_start - s, n.char_end - s, n.entity_type) for n in names]
-        return names
-    return [NameCandidate(s + a, s + b, run[a:b], kind, None) for a, b, kind in found]
+        _RUN_NAMES[key] = [(n.char_start - s, n.char_end - s, n.text, n.entity_type) for n in names]
+        out += names
+        return
+    for a, b, name, kind in found:  # (a loop, not a list comprehension: most runs give one)
+        out.append(_name(s + a, s + b, name, kind, None))
 
 
-_RUN_NAMES: dict[tuple[str, bool, int], list[tuple[int, int, str]]] = {}
+_RUN_NAMES: dict[tuple[str, bool, int], list[tuple[int, int, str, str]]] = {}
 RUN_CACHE_SIZE = 1 << 14  # runs remembered at most (then forgotten all at once)
 
 
@@ -370,7 +397,7 @@ def _one_word(text: str, s: int, e: int, word: str) -> list[NameCandidate]:
         if not _spoke(text, s + end):
             return []
         kind = "person"
-    return [NameCandidate(s, s + end, word[:end], kind, None)]
+    return [_name(s, s + end, word[:end], kind, None)]
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -456,7 +483,7 @@ def _piece(
             return _piece(text, toks[i + 1 :], words[i + 1 :], layout)
         return _singles(toks, words)
     if kind:
-        return [NameCandidate(s, e, text[s:e], kind, None)]
+        return [_name(s, e, text[s:e], kind, None)]
     if not CONNECTORS.isdisjoint(words):  # untyped: try each piece between connectors
         out: list[NameCandidate] = []
         start = 0
@@ -477,7 +504,7 @@ def _singles(toks, words) -> list[NameCandidate]:
     for (a, b), w in zip(toks, words, strict=True):
         kind = _single_kind(w)
         if kind:
-            out.append(NameCandidate(a, b, w, kind, None))
+            out.append(_name(a, b, w, kind, None))
     return out
 
 
