@@ -283,7 +283,7 @@ def find_names(
             if known_start < e:  # the run overlaps a known name
                 if (known_start, known_end) != (s, e):  # else the run is the name
                     for a, b in _free_pieces(s, e, taken, first):
-                        unknown.extend(_chunk_names(text, a, b, layout))
+                        _piece_names(text, a, b, layout, unknown)
                 continue
             run = m.group()
             if " " in run:
@@ -344,14 +344,48 @@ def _run_names(
     key = (run, opens, after.lastindex if after else 0)
     found = _RUN_NAMES.get(key)
     if found is None:
-        if len(_RUN_NAMES) >= RUN_CACHE_SIZE:
-            _RUN_NAMES.clear()
-        names = _chunk_names(text, s, e, layout)
-        _RUN_NAMES[key] = [(n.char_start - s, n.char_end - s, n.text, n.entity_type) for n in names]
-        out += names
+        out += _remember(text, s, e, key, layout)
         return
     for a, b, name, kind in found:  # (a loop, not a list comprehension: most runs give one)
         out.append(_name(s + a, s + b, name, kind, None))
+
+
+def _piece_names(text: str, s: int, e: int, layout: Layout, out: list[NameCandidate]) -> None:
+    """_chunk_names of text[s:e], a piece of a run left between gazetteer names, added to
+    out, remembered as _run_names remembers a run's: the same three questions, asked of
+    the piece's words, since a piece can begin or end with the space next to a name
+    (" Central Committee" after "CPC"). A piece of one word ("’s", "-based") is not
+    remembered: _one_word is quicker than the key."""
+    piece = text[s:e]
+    starts = layout.sentence_starts
+    if " " not in piece or starts[bisect.bisect_right(starts, e - 1) - 1] > s:
+        out += _chunk_names(text, s, e, layout)  # not remembered
+        return
+    words = piece.split()
+    if not words:
+        return  # only spaces: no names
+    first = e - len(piece.lstrip())  # where the first word starts, the last one ends
+    last = s + len(piece.rstrip())
+    opens = words[0].endswith(COMMON_ENDINGS) and layout.at_sentence_start(first)
+    after = AFTER_RUN.match(text, last)
+    key = (piece, opens, after.lastindex if after else 0)
+    found = _RUN_NAMES.get(key)
+    if found is None:
+        out += _remember(text, s, e, key, layout)
+        return
+    for a, b, name, kind in found:
+        out.append(_name(s + a, s + b, name, kind, None))
+
+
+def _remember(
+    text: str, s: int, e: int, key: tuple[str, bool, int], layout: Layout
+) -> list[NameCandidate]:
+    """_chunk_names of text[s:e], kept under key as offsets into text[s:e]."""
+    if len(_RUN_NAMES) >= RUN_CACHE_SIZE:
+        _RUN_NAMES.clear()
+    names = _chunk_names(text, s, e, layout)
+    _RUN_NAMES[key] = [(n.char_start - s, n.char_end - s, n.text, n.entity_type) for n in names]
+    return names
 
 
 _RUN_NAMES: dict[tuple[str, bool, int], list[tuple[int, int, str, str]]] = {}
