@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import operator
 import re
 import sys
@@ -205,11 +206,12 @@ def _name(start: int, end: int, text: str, kind: str, entity_id: str | None) -> 
 class Gazetteer:
     """Every known name and alias, compiled once into one regex (a character trie)."""
 
-    __slots__ = ("forms", "pattern")
+    __slots__ = ("forms", "pattern", "scans")
 
     def __init__(self, forms: dict[str, tuple[str, str]]):
         self.forms = forms  # surface form -> (entity_id, entity_type)
         self.pattern = re.compile(_forms_regex(forms)) if forms else None
+        self.scans = _scans(forms)  # what find runs instead of the one pattern, if anything
 
     @classmethod
     def from_entities(cls, entities: Iterable[tuple[str, str, str, Sequence[str]]]) -> Gazetteer:
@@ -228,9 +230,20 @@ class Gazetteer:
     def find(self, text: str) -> list[NameCandidate]:
         if self.pattern is None:
             return []
+        if self.scans:
+            # What the one pattern finds, when the matches of the scans do not overlap:
+            # its first match is the first of any scan, and from that match's end on
+            # the first of each scan is still its first match (one scan matches at a
+            # position, or two overlap). Overlapping matches are left to the one pattern.
+            matches = [m for scan in self.scans for m in scan.finditer(text)]
+            matches.sort(key=re.Match.start)
+            if any(a.end() > b.start() for a, b in itertools.pairwise(matches)):
+                matches = self.pattern.finditer(text)
+        else:
+            matches = self.pattern.finditer(text)
         forms = self.forms
         out = []
-        for m in self.pattern.finditer(text):
+        for m in matches:
             form = m.group()
             entity_id, entity_type = forms[form]
             start, end = m.span()
@@ -238,19 +251,45 @@ class Gazetteer:
         return out
 
 
-def _forms_regex(forms: Iterable[str]) -> str:
+# Forms that begin with a lowercase letter ("the federation", "our Party") make the one
+# pattern slow: the regex engine stops at every "t" or "o" of the text to try them. Found
+# apart, one regex per first word, each starts with that word, which the engine looks for
+# as a string, far faster; worth it for a few first words only.
+MAX_LOWER_SCANS = 4
+
+
+def _scans(forms: Iterable[str]) -> tuple[re.Pattern, ...]:
+    """The forms that begin with a lowercase letter, one regex per first word, and one
+    regex of the others; () when none begins so, or more than MAX_LOWER_SCANS words do."""
+    by_word: dict[str, list[str]] = {}
+    others = []
+    for form in forms:
+        if form[0].islower():
+            by_word.setdefault(form.split(" ", 1)[0], []).append(form)
+        else:
+            others.append(form)
+    if not by_word or len(by_word) > MAX_LOWER_SCANS:
+        return ()
+    scans = [_forms_regex(group, len(word)) for word, group in sorted(by_word.items())]
+    if others:
+        scans.append(_forms_regex(others))
+    return tuple(map(re.compile, scans))
+
+
+def _forms_regex(forms: Iterable[str], prefix: int = 1) -> str:
     """The forms on word boundaries, the longest at a position winning: one trie per first
     character, the boundary before the form checked after that character, so that the
-    pattern starts with a character and the regex engine skips to where one can start."""
+    pattern starts with a character and the regex engine skips to where one can start.
+    With a longer prefix (forms that all begin with one word), one trie after the prefix."""
     by_first: dict[str, list[str]] = {}
     for form in forms:
-        by_first.setdefault(form[0], []).append(form[1:])
+        by_first.setdefault(form[:prefix], []).append(form[prefix:])
     alternatives = []
     for first, rests in sorted(by_first.items()):
         c = re.escape(first)
         longer = [rest for rest in rests if rest]
         tail = trie(longer) if longer else ""
-        if longer and "" in rests:  # the one-character form too
+        if longer and "" in rests:  # the form of the prefix alone too
             tail = f"(?:{tail})?"
         alternatives.append(rf"{c}(?<![\w’'-]{c}){tail}")
     return "(?:" + "|".join(alternatives) + r")(?![\w]|-[A-Z0-9])"
@@ -268,7 +307,8 @@ def find_names(
     unknown: list[NameCandidate] = []
     # taken[first] is the first gazetteer span ending after the current run's start: runs
     # come in order, so it only moves forward, and only when the run starts at or after
-    # its end (a comparison per run instead of a bisection)
+    # its end (a comparison per run instead of a bisection); a run that ends before the
+    # span starts needs neither (one comparison: most runs, all without a gazetteer)
     first = 0
     known_start, known_end = taken[0]
     # Runs hold no line break, so each lies in one paragraph: headlines are skipped whole,
@@ -277,14 +317,15 @@ def find_names(
     for start, end in layout.stretches_without_headlines():
         for m in CHUNK.finditer(text, start, end):
             s, e = m.span()
-            if known_end <= s:
-                first = bisect.bisect_right(ends, s, first)
-                known_start, known_end = taken[first]
-            if known_start < e:  # the run overlaps a known name
-                if (known_start, known_end) != (s, e):  # else the run is the name
-                    for a, b in _free_pieces(s, e, taken, first):
-                        _piece_names(text, a, b, layout, unknown)
-                continue
+            if known_start < e:
+                if known_end <= s:
+                    first = bisect.bisect_right(ends, s, first)
+                    known_start, known_end = taken[first]
+                if known_start < e:  # the run overlaps a known name
+                    if (known_start, known_end) != (s, e):  # else the run is the name
+                        for a, b in _free_pieces(s, e, taken, first):
+                            _piece_names(text, a, b, layout, unknown)
+                    continue
             run = m.group()
             if " " in run:
                 _run_names(text, s, e, run, layout, unknown)
