@@ -373,15 +373,21 @@ def _run_names(
     nothing inside looks like speech or an apposition; and when no sentence starts inside
     the run (checked), no word but the first can open one, which is only asked of a first
     word ending like "Running" or "Based". Runs recur ("President Xi Jinping", "CPC
-    Central Committee"), so their names are kept as offsets into the run.
+    Central Committee"), so their names are kept as offsets into the run; and which of
+    the questions a run asks at all is kept too (_run_questions), so that most runs ask
+    none: finding that out every time (a regex match, two string calls) took as long as
+    the rest of a remembered run.
     """
     starts = layout.sentence_starts  # as layout.sentence(e - 1)[0] > s, without the calls
     if starts[bisect.bisect_right(starts, e - 1) - 1] > s:  # a sentence starts in the run:
         out += _chunk_names(text, s, e, layout)  # not remembered
         return
-    first_word_end = run.index(" ")
-    opens = run.endswith(COMMON_ENDINGS, 0, first_word_end) and layout.at_sentence_start(s)
-    after = AFTER_RUN.match(text, e)
+    questions = _RUN_QUESTIONS.get(run)
+    if questions is None:
+        questions = _run_questions(run)
+    may_open, may_be_followed = questions
+    opens = may_open and layout.at_sentence_start(s)
+    after = AFTER_RUN.match(text, e) if may_be_followed else None
     key = (run, opens, after.lastindex if after else 0)
     found = _RUN_NAMES.get(key)
     if found is None:
@@ -389,6 +395,27 @@ def _run_names(
         return
     for a, b, name, kind in found:  # (a loop, not a list comprehension: most runs give one)
         out.append(_name(s + a, s + b, name, kind, None))
+
+
+def _run_questions(run: str) -> tuple[bool, bool]:
+    """Which questions of _run_names the names of this run of several words can depend
+    on: whether it opens its sentence (only if its first word ends like "Running"), and
+    what follows it. What follows is read only by _type, of a piece of the run that ends
+    with the run's last word, and only when that word heads no known kind of name (the
+    kind is returned first) or is a surname (then it may be a lone speaker, "… Chen
+    said"): "CPC Central Committee", "Federation of Trade Unions" never read it."""
+    if len(_RUN_QUESTIONS) >= RUN_CACHE_SIZE:
+        _RUN_QUESTIONS.clear()
+    last = run[run.rindex(" ") + 1 :]
+    questions = (
+        run.endswith(COMMON_ENDINGS, 0, run.index(" ")),
+        last not in HEAD_KIND or last in SURNAMES,
+    )
+    _RUN_QUESTIONS[run] = questions
+    return questions
+
+
+_RUN_QUESTIONS: dict[str, tuple[bool, bool]] = {}
 
 
 def _piece_names(text: str, s: int, e: int, layout: Layout, out: list[NameCandidate]) -> None:
