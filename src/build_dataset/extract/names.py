@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import operator
 import re
 import sys
@@ -180,14 +181,37 @@ NAME_SHAPE = re.compile(r"[A-Z][a-z]+(?:-[a-z]+)?|[A-Z]\.")
 NAME_SHAPES = re.compile(rf"(?:{NAME_SHAPE.pattern})(?: (?:{NAME_SHAPE.pattern}))*")
 
 
+class _Unfrozen:
+    """NameCandidate's twin: the same slots, set directly (see _name)."""
+
+    __slots__ = NameCandidate.__slots__
+
+
+def _name(start: int, end: int, text: str, kind: str, entity_id: str | None) -> NameCandidate:
+    """NameCandidate(start, end, text, kind, entity_id), made in a third of the time: the
+    frozen dataclass's __init__ sets each field through object.__setattr__, five calls; a
+    twin with the same slots takes plain assignments, and then becomes a NameCandidate
+    (__class__ may change between classes of the same layout): the same record, equal,
+    hashed and frozen as one the constructor makes. Names are most of the candidates."""
+    name = _Unfrozen()
+    name.char_start = start
+    name.char_end = end
+    name.text = text
+    name.entity_type = kind
+    name.entity_id = entity_id
+    name.__class__ = NameCandidate
+    return name
+
+
 class Gazetteer:
     """Every known name and alias, compiled once into one regex (a character trie)."""
 
-    __slots__ = ("forms", "pattern")
+    __slots__ = ("forms", "pattern", "scans")
 
     def __init__(self, forms: dict[str, tuple[str, str]]):
         self.forms = forms  # surface form -> (entity_id, entity_type)
         self.pattern = re.compile(_forms_regex(forms)) if forms else None
+        self.scans = _scans(forms)  # what find runs instead of the one pattern, if anything
 
     @classmethod
     def from_entities(cls, entities: Iterable[tuple[str, str, str, Sequence[str]]]) -> Gazetteer:
@@ -206,29 +230,66 @@ class Gazetteer:
     def find(self, text: str) -> list[NameCandidate]:
         if self.pattern is None:
             return []
+        if self.scans:
+            # What the one pattern finds, when the matches of the scans do not overlap:
+            # its first match is the first of any scan, and from that match's end on
+            # the first of each scan is still its first match (one scan matches at a
+            # position, or two overlap). Overlapping matches are left to the one pattern.
+            matches = [m for scan in self.scans for m in scan.finditer(text)]
+            matches.sort(key=re.Match.start)
+            if any(a.end() > b.start() for a, b in itertools.pairwise(matches)):
+                matches = self.pattern.finditer(text)
+        else:
+            matches = self.pattern.finditer(text)
         forms = self.forms
         out = []
-        for m in self.pattern.finditer(text):
+        for m in matches:
             form = m.group()
             entity_id, entity_type = forms[form]
             start, end = m.span()
-            out.append(NameCandidate(start, end, form, entity_type, entity_id))
+            out.append(_name(start, end, form, entity_type, entity_id))
         return out
 
 
-def _forms_regex(forms: Iterable[str]) -> str:
+# Forms that begin with a lowercase letter ("the federation", "our Party") make the one
+# pattern slow: the regex engine stops at every "t" or "o" of the text to try them. Found
+# apart, one regex per first word, each starts with that word, which the engine looks for
+# as a string, far faster; worth it for a few first words only.
+MAX_LOWER_SCANS = 4
+
+
+def _scans(forms: Iterable[str]) -> tuple[re.Pattern, ...]:
+    """The forms that begin with a lowercase letter, one regex per first word, and one
+    regex of the others; () when none begins so, or more than MAX_LOWER_SCANS words do."""
+    by_word: dict[str, list[str]] = {}
+    others = []
+    for form in forms:
+        if form[0].islower():
+            by_word.setdefault(form.split(" ", 1)[0], []).append(form)
+        else:
+            others.append(form)
+    if not by_word or len(by_word) > MAX_LOWER_SCANS:
+        return ()
+    scans = [_forms_regex(group, len(word)) for word, group in sorted(by_word.items())]
+    if others:
+        scans.append(_forms_regex(others))
+    return tuple(map(re.compile, scans))
+
+
+def _forms_regex(forms: Iterable[str], prefix: int = 1) -> str:
     """The forms on word boundaries, the longest at a position winning: one trie per first
     character, the boundary before the form checked after that character, so that the
-    pattern starts with a character and the regex engine skips to where one can start."""
+    pattern starts with a character and the regex engine skips to where one can start.
+    With a longer prefix (forms that all begin with one word), one trie after the prefix."""
     by_first: dict[str, list[str]] = {}
     for form in forms:
-        by_first.setdefault(form[0], []).append(form[1:])
+        by_first.setdefault(form[:prefix], []).append(form[prefix:])
     alternatives = []
     for first, rests in sorted(by_first.items()):
         c = re.escape(first)
         longer = [rest for rest in rests if rest]
         tail = trie(longer) if longer else ""
-        if longer and "" in rests:  # the one-character form too
+        if longer and "" in rests:  # the form of the prefix alone too
             tail = f"(?:{tail})?"
         alternatives.append(rf"{c}(?<![\w’'-]{c}){tail}")
     return "(?:" + "|".join(alternatives) + r")(?![\w]|-[A-Z0-9])"
@@ -246,7 +307,8 @@ def find_names(
     unknown: list[NameCandidate] = []
     # taken[first] is the first gazetteer span ending after the current run's start: runs
     # come in order, so it only moves forward, and only when the run starts at or after
-    # its end (a comparison per run instead of a bisection)
+    # its end (a comparison per run instead of a bisection); a run that ends before the
+    # span starts needs neither (one comparison: most runs, all without a gazetteer)
     first = 0
     known_start, known_end = taken[0]
     # Runs hold no line break, so each lies in one paragraph: headlines are skipped whole,
@@ -255,25 +317,29 @@ def find_names(
     for start, end in layout.stretches_without_headlines():
         for m in CHUNK.finditer(text, start, end):
             s, e = m.span()
-            if known_end <= s:
-                first = bisect.bisect_right(ends, s, first)
-                known_start, known_end = taken[first]
-            if known_start < e:  # the run overlaps a known name
-                if (known_start, known_end) != (s, e):  # else the run is the name
-                    for a, b in _free_pieces(s, e, taken, first):
-                        unknown.extend(_chunk_names(text, a, b, layout))
-                continue
+            if known_start < e:
+                if known_end <= s:
+                    first = bisect.bisect_right(ends, s, first)
+                    known_start, known_end = taken[first]
+                if known_start < e:  # the run overlaps a known name
+                    if (known_start, known_end) != (s, e):  # else the run is the name
+                        for a, b in _free_pieces(s, e, taken, first):
+                            _piece_names(text, a, b, layout, unknown)
+                    continue
             run = m.group()
             if " " in run:
-                unknown.extend(_run_names(text, s, e, run, layout))
+                _run_names(text, s, e, run, layout, unknown)
                 continue
-            # most runs are one word ("The", "In", "China"): _one_word, inlined
-            found = _word_name(run)
+            # most runs are one word ("The", "In", "China"): _one_word, inlined, and
+            # _word_name's dict looked up here (a quarter of the time of the call)
+            found = _WORD_NAMES.get(run, False)
+            if found is False:
+                found = _word_name(run)
             if found is not None:
                 end_of_name, kind = found
                 if kind != "speaker" or _spoke(text, s + end_of_name):
                     kind = "person" if kind == "speaker" else kind
-                    unknown.append(NameCandidate(s, s + end_of_name, run[:end_of_name], kind, None))
+                    unknown.append(_name(s, s + end_of_name, run[:end_of_name], kind, None))
     if not known:  # the runs come in order, and so do the names of each run
         return unknown
     return sorted(known + unknown, key=_START)
@@ -296,8 +362,10 @@ def _free_pieces(s: int, e: int, taken: list[tuple[int, int]], first: int):
         yield pos, e
 
 
-def _run_names(text: str, s: int, e: int, run: str, layout: Layout) -> list[NameCandidate]:
-    """_chunk_names of a whole run, remembered for runs of several words.
+def _run_names(
+    text: str, s: int, e: int, run: str, layout: Layout, out: list[NameCandidate]
+) -> None:
+    """_chunk_names of a whole run, added to out, remembered for runs of several words.
 
     What those give depends on the run and on the text around it only through three
     questions: does the run open its sentence, is it followed by a verb of speech, by an
@@ -305,26 +373,90 @@ def _run_names(text: str, s: int, e: int, run: str, layout: Layout) -> list[Name
     nothing inside looks like speech or an apposition; and when no sentence starts inside
     the run (checked), no word but the first can open one, which is only asked of a first
     word ending like "Running" or "Based". Runs recur ("President Xi Jinping", "CPC
-    Central Committee"), so their names are kept as offsets into the run.
+    Central Committee"), so their names are kept as offsets into the run; and which of
+    the questions a run asks at all is kept too (_run_questions), so that most runs ask
+    none: finding that out every time (a regex match, two string calls) took as long as
+    the rest of a remembered run.
     """
     starts = layout.sentence_starts  # as layout.sentence(e - 1)[0] > s, without the calls
     if starts[bisect.bisect_right(starts, e - 1) - 1] > s:  # a sentence starts in the run:
-        return _chunk_names(text, s, e, layout)  # not remembered
-    first_word_end = run.index(" ")
-    opens = run.endswith(COMMON_ENDINGS, 0, first_word_end) and layout.at_sentence_start(s)
-    after = AFTER_RUN.match(text, e)
+        out += _chunk_names(text, s, e, layout)  # not remembered
+        return
+    questions = _RUN_QUESTIONS.get(run)
+    if questions is None:
+        questions = _run_questions(run)
+    may_open, may_be_followed = questions
+    opens = may_open and layout.at_sentence_start(s)
+    after = AFTER_RUN.match(text, e) if may_be_followed else None
     key = (run, opens, after.lastindex if after else 0)
     found = _RUN_NAMES.get(key)
     if found is None:
-        if len(_RUN_NAMES) >= RUN_CACHE_SIZE:
-            _RUN_NAMES.clear()
-        names = _chunk_names(text, s, e, layout)
-        _RUN_NAMES[key] = [(n.char_start - s, n.char_end - s, n.entity_type) for n in names]
-        return names
-    return [NameCandidate(s + a, s + b, run[a:b], kind, None) for a, b, kind in found]
+        out += _remember(text, s, e, key, layout)
+        return
+    for a, b, name, kind in found:  # (a loop, not a list comprehension: most runs give one)
+        out.append(_name(s + a, s + b, name, kind, None))
 
 
-_RUN_NAMES: dict[tuple[str, bool, int], list[tuple[int, int, str]]] = {}
+def _run_questions(run: str) -> tuple[bool, bool]:
+    """Which questions of _run_names the names of this run of several words can depend
+    on: whether it opens its sentence (only if its first word ends like "Running"), and
+    what follows it. What follows is read only by _type, of a piece of the run that ends
+    with the run's last word, and only when that word heads no known kind of name (the
+    kind is returned first) or is a surname (then it may be a lone speaker, "… Chen
+    said"): "CPC Central Committee", "Federation of Trade Unions" never read it."""
+    if len(_RUN_QUESTIONS) >= RUN_CACHE_SIZE:
+        _RUN_QUESTIONS.clear()
+    last = run[run.rindex(" ") + 1 :]
+    questions = (
+        run.endswith(COMMON_ENDINGS, 0, run.index(" ")),
+        last not in HEAD_KIND or last in SURNAMES,
+    )
+    _RUN_QUESTIONS[run] = questions
+    return questions
+
+
+_RUN_QUESTIONS: dict[str, tuple[bool, bool]] = {}
+
+
+def _piece_names(text: str, s: int, e: int, layout: Layout, out: list[NameCandidate]) -> None:
+    """_chunk_names of text[s:e], a piece of a run left between gazetteer names, added to
+    out, remembered as _run_names remembers a run's: the same three questions, asked of
+    the piece's words, since a piece can begin or end with the space next to a name
+    (" Central Committee" after "CPC"). A piece of one word ("’s", "-based") is not
+    remembered: _one_word is quicker than the key."""
+    piece = text[s:e]
+    starts = layout.sentence_starts
+    if " " not in piece or starts[bisect.bisect_right(starts, e - 1) - 1] > s:
+        out += _chunk_names(text, s, e, layout)  # not remembered
+        return
+    words = piece.split()
+    if not words:
+        return  # only spaces: no names
+    first = e - len(piece.lstrip())  # where the first word starts, the last one ends
+    last = s + len(piece.rstrip())
+    opens = words[0].endswith(COMMON_ENDINGS) and layout.at_sentence_start(first)
+    after = AFTER_RUN.match(text, last)
+    key = (piece, opens, after.lastindex if after else 0)
+    found = _RUN_NAMES.get(key)
+    if found is None:
+        out += _remember(text, s, e, key, layout)
+        return
+    for a, b, name, kind in found:
+        out.append(_name(s + a, s + b, name, kind, None))
+
+
+def _remember(
+    text: str, s: int, e: int, key: tuple[str, bool, int], layout: Layout
+) -> list[NameCandidate]:
+    """_chunk_names of text[s:e], kept under key as offsets into text[s:e]."""
+    if len(_RUN_NAMES) >= RUN_CACHE_SIZE:
+        _RUN_NAMES.clear()
+    names = _chunk_names(text, s, e, layout)
+    _RUN_NAMES[key] = [(n.char_start - s, n.char_end - s, n.text, n.entity_type) for n in names]
+    return names
+
+
+_RUN_NAMES: dict[tuple[str, bool, int], list[tuple[int, int, str, str]]] = {}
 RUN_CACHE_SIZE = 1 << 14  # runs remembered at most (then forgotten all at once)
 
 
@@ -370,13 +502,27 @@ def _one_word(text: str, s: int, e: int, word: str) -> list[NameCandidate]:
         if not _spoke(text, s + end):
             return []
         kind = "person"
-    return [NameCandidate(s, s + end, word[:end], kind, None)]
+    return [_name(s, s + end, word[:end], kind, None)]
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _word_name(word: str) -> tuple[int, str] | None:
     """(length, kind) of the name a run of this one word gives, or None: a possessive "’s"
-    is left out ("People's" is a word of its own); kind as `_word_kind`."""
+    is left out ("People's" is a word of its own); kind as `_word_kind`. Remembered: the
+    same words recur ("The", "Party", "Xi"); a dict, not functools.lru_cache, so that
+    find_names can look a word up without a call."""
+    found = _WORD_NAMES.get(word, False)
+    if found is False:
+        if len(_WORD_NAMES) >= WORD_CACHE_SIZE:
+            _WORD_NAMES.clear()
+        found = _WORD_NAMES[word] = _new_word_name(word)
+    return found
+
+
+_WORD_NAMES: dict[str, tuple[int, str] | None] = {}
+WORD_CACHE_SIZE = 1 << 16  # words remembered at most (then forgotten all at once)
+
+
+def _new_word_name(word: str) -> tuple[int, str] | None:
     if word.endswith(("’s", "'s")) and word not in ("People's", "People’s"):
         word = word[:-2]
         if not word:
@@ -456,7 +602,7 @@ def _piece(
             return _piece(text, toks[i + 1 :], words[i + 1 :], layout)
         return _singles(toks, words)
     if kind:
-        return [NameCandidate(s, e, text[s:e], kind, None)]
+        return [_name(s, e, text[s:e], kind, None)]
     if not CONNECTORS.isdisjoint(words):  # untyped: try each piece between connectors
         out: list[NameCandidate] = []
         start = 0
@@ -477,7 +623,7 @@ def _singles(toks, words) -> list[NameCandidate]:
     for (a, b), w in zip(toks, words, strict=True):
         kind = _single_kind(w)
         if kind:
-            out.append(NameCandidate(a, b, w, kind, None))
+            out.append(_name(a, b, w, kind, None))
     return out
 
 

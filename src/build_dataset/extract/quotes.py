@@ -34,9 +34,6 @@ from build_dataset.extract.layout import Layout
 from build_dataset.extract.names import Gazetteer
 from build_dataset.extract.types import NameCandidate, QuoteCandidate
 
-# The quotation marks, each alone (see _marks)
-STRAIGHT_MARK = re.compile(r"\"")
-MARKS = (STRAIGHT_MARK, re.compile("“"), re.compile("”"))
 WORDS = re.compile(r"[\w’'-]+")
 VERB = (
     r"(?:said|says|added|adds|noted|notes|stressed|stresses|told|tells|emphasized|"
@@ -160,13 +157,22 @@ def quote_spans(text: str, layout: Layout) -> list[tuple[int, int]]:
 
 def _marks(text: str) -> list[int]:
     """Positions of the quotation marks (\", “ and ”) in text, in order. Each mark is
-    searched for alone and the positions merged: a literal is found by a fast scan,
-    while a class of the three is tested at every position (three times slower on a text
-    with curly marks); a text without curly marks (most) is searched for the straight
-    one only."""
+    searched for alone (str.find: a fast scan, and half the cost of a regex match per
+    mark; a regex with the class of the three tests every position) and the positions
+    merged; a text without curly marks (most) is searched for the straight one only."""
     if "“" in text or "”" in text:
-        return sorted(m.start() for mark in MARKS for m in mark.finditer(text))
-    return [m.start() for m in STRAIGHT_MARK.finditer(text)]
+        return sorted(pos for mark in '"“”' for pos in _positions(text, mark))
+    return _positions(text, '"')
+
+
+def _positions(text: str, mark: str) -> list[int]:
+    found = []
+    find = text.find
+    pos = find(mark)
+    while pos >= 0:
+        found.append(pos)
+        pos = find(mark, pos + 1)
+    return found
 
 
 def _opens(text: str, pos: int, para_start: int) -> bool:
