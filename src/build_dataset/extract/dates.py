@@ -45,7 +45,7 @@ import re
 
 from build_dataset.extract.layout import Layout
 from build_dataset.extract.patterns import _without_named_groups, trie
-from build_dataset.extract.types import DateCandidate
+from build_dataset.extract.types import DateCandidate, make_date
 
 MONTH_NUMBERS = {
     "january": 1,
@@ -543,7 +543,7 @@ def _candidate(m: re.Match, text: str, published: dt.date, layout: Layout):
     if resolved is None:
         return None
     s, e = m.span(kind)
-    return DateCandidate(s, e, text[s:e], *resolved)
+    return make_date(s, e, text[s:e], *resolved)
 
 
 # ---------------------------------------------------------------- helpers

@@ -60,7 +60,7 @@ import re
 
 from build_dataset.extract.layout import Layout
 from build_dataset.extract.patterns import AfterBoundary, either_case, trie
-from build_dataset.extract.types import DateCandidate, FigureCandidate
+from build_dataset.extract.types import DateCandidate, FigureCandidate, make_figure
 
 ONES = {
     "one": 1,
@@ -521,7 +521,7 @@ def _mask(text: str, dates) -> str:
 def _fig(
     text: str, s: int, e: int, value: float, qualifier: str, kind: str, unit: str | None
 ) -> FigureCandidate:
-    return FigureCandidate(s, e, text[s:e], float(value), qualifier, kind, unit)
+    return make_figure(s, e, text[s:e], float(value), qualifier, kind, unit)
 
 
 # ---------------------------------------------------------------- values

@@ -37,7 +37,7 @@ from collections.abc import Iterable, Sequence
 
 from build_dataset.extract.layout import Layout
 from build_dataset.extract.patterns import trie
-from build_dataset.extract.types import NameCandidate
+from build_dataset.extract.types import NameCandidate, make_name
 
 SURNAMES = frozenset(
     """Ai An Bai Ban Bao Bi Bian Cai Cao Cen Chai Chang Chen Cheng Chi Chu Cui
@@ -181,28 +181,6 @@ NAME_SHAPE = re.compile(r"[A-Z][a-z]+(?:-[a-z]+)?|[A-Z]\.")
 NAME_SHAPES = re.compile(rf"(?:{NAME_SHAPE.pattern})(?: (?:{NAME_SHAPE.pattern}))*")
 
 
-class _Unfrozen:
-    """NameCandidate's twin: the same slots, set directly (see _name)."""
-
-    __slots__ = NameCandidate.__slots__
-
-
-def _name(start: int, end: int, text: str, kind: str, entity_id: str | None) -> NameCandidate:
-    """NameCandidate(start, end, text, kind, entity_id), made in a third of the time: the
-    frozen dataclass's __init__ sets each field through object.__setattr__, five calls; a
-    twin with the same slots takes plain assignments, and then becomes a NameCandidate
-    (__class__ may change between classes of the same layout): the same record, equal,
-    hashed and frozen as one the constructor makes. Names are most of the candidates."""
-    name = _Unfrozen()
-    name.char_start = start
-    name.char_end = end
-    name.text = text
-    name.entity_type = kind
-    name.entity_id = entity_id
-    name.__class__ = NameCandidate
-    return name
-
-
 class Gazetteer:
     """Every known name and alias, compiled once into one regex (a character trie)."""
 
@@ -247,7 +225,7 @@ class Gazetteer:
             form = m.group()
             entity_id, entity_type = forms[form]
             start, end = m.span()
-            out.append(_name(start, end, form, entity_type, entity_id))
+            out.append(make_name(start, end, form, entity_type, entity_id))
         return out
 
 
@@ -339,7 +317,7 @@ def find_names(
                 end_of_name, kind = found
                 if kind != "speaker" or _spoke(text, s + end_of_name):
                     kind = "person" if kind == "speaker" else kind
-                    unknown.append(_name(s, s + end_of_name, run[:end_of_name], kind, None))
+                    unknown.append(make_name(s, s + end_of_name, run[:end_of_name], kind, None))
     if not known:  # the runs come in order, and so do the names of each run
         return unknown
     return sorted(known + unknown, key=_START)
@@ -394,7 +372,7 @@ def _run_names(
         out += _remember(text, s, e, key, layout)
         return
     for a, b, name, kind in found:  # (a loop, not a list comprehension: most runs give one)
-        out.append(_name(s + a, s + b, name, kind, None))
+        out.append(make_name(s + a, s + b, name, kind, None))
 
 
 def _run_questions(run: str) -> tuple[bool, bool]:
@@ -442,7 +420,7 @@ def _piece_names(text: str, s: int, e: int, layout: Layout, out: list[NameCandid
         out += _remember(text, s, e, key, layout)
         return
     for a, b, name, kind in found:
-        out.append(_name(s + a, s + b, name, kind, None))
+        out.append(make_name(s + a, s + b, name, kind, None))
 
 
 def _remember(
@@ -502,7 +480,7 @@ def _one_word(text: str, s: int, e: int, word: str) -> list[NameCandidate]:
         if not _spoke(text, s + end):
             return []
         kind = "person"
-    return [_name(s, s + end, word[:end], kind, None)]
+    return [make_name(s, s + end, word[:end], kind, None)]
 
 
 def _word_name(word: str) -> tuple[int, str] | None:
@@ -602,7 +580,7 @@ def _piece(
             return _piece(text, toks[i + 1 :], words[i + 1 :], layout)
         return _singles(toks, words)
     if kind:
-        return [_name(s, e, text[s:e], kind, None)]
+        return [make_name(s, e, text[s:e], kind, None)]
     if not CONNECTORS.isdisjoint(words):  # untyped: try each piece between connectors
         out: list[NameCandidate] = []
         start = 0
@@ -623,7 +601,7 @@ def _singles(toks, words) -> list[NameCandidate]:
     for (a, b), w in zip(toks, words, strict=True):
         kind = _single_kind(w)
         if kind:
-            out.append(_name(a, b, w, kind, None))
+            out.append(make_name(a, b, w, kind, None))
     return out
 
 

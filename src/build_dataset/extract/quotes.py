@@ -32,7 +32,7 @@ import re
 
 from build_dataset.extract.layout import Layout
 from build_dataset.extract.names import Gazetteer
-from build_dataset.extract.types import NameCandidate, QuoteCandidate
+from build_dataset.extract.types import NameCandidate, QuoteCandidate, make_name, make_quote
 
 WORDS = re.compile(r"[\w’'-]+")
 VERB = (
@@ -86,7 +86,7 @@ def find_quotes(
         if not attributed and out and _same_speaker(text, out[-1], s, layout):
             prev = out[-1]  # `"…," Liu said. "…"`: a second quotation of the same speaker
             mention = (
-                NameCandidate(
+                make_name(
                     prev.speaker_char_start,
                     prev.speaker_char_end,
                     prev.speaker_name,
@@ -97,7 +97,7 @@ def find_quotes(
                 else None
             )
         out.append(
-            QuoteCandidate(
+            make_quote(
                 s,
                 e,
                 text[s:e],
@@ -232,7 +232,7 @@ def _resolve(
     else:
         surface = text[s:e]
         known = gazetteer.lookup(surface)
-        mention = NameCandidate(
+        mention = make_name(
             s, e, surface, known[1] if known else "person", known[0] if known else None
         )
     return _full_name(mention, people, starts)
