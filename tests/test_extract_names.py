@@ -4,11 +4,13 @@ unknown names, and the capitalized words that are not names."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 
 import pytest
 
 from build_dataset.extract import Gazetteer, extract
+from build_dataset.extract.layout import Layout
 from build_dataset.extract.names import find_names
 
 PUB = dt.date(2025, 4, 29)
@@ -263,3 +265,23 @@ def test_and_the_between_two_capitalized_names_makes_two_names():
         ("Ministry of Human Resources and Social Security", "organization", None),
         ("Tianjin", "place", None),
     ]
+
+
+@pytest.mark.parametrize("kinds", list(itertools.product("hs", repeat=4)) + [("h",), ("s",)])
+def test_stretches_without_headlines_are_the_runs_of_other_paragraphs(kinds) -> None:
+    """Each maximal run of paragraphs that are not headlines, start to end; the shortcut
+    for a text with no headline after its first paragraph gives the same."""
+    headline, sentence = "Workers Build a Great Country Together", "They met on Monday."
+    text = "\n\n".join(headline if k == "h" else sentence for k in kinds)
+    layout = Layout(text)
+    assert [layout.is_headline(s) for s, _ in layout.paragraphs] == [k == "h" for k in kinds]
+    runs, run = [], []
+    for (s, e), k in zip(layout.paragraphs, kinds, strict=True):
+        if k == "s":
+            run.append((s, e))
+        elif run:
+            runs.append((run[0][0], run[-1][1]))
+            run = []
+    if run:
+        runs.append((run[0][0], run[-1][1]))
+    assert layout.stretches_without_headlines() == runs
