@@ -515,10 +515,11 @@ def fingerprint(sources: Path, annotations: Path | None) -> tuple[str, dict[str,
 def in_child(function, *args) -> Callable[[], object]:
     """`function(*args)` run by a forked child process while this one goes on; the
     function returned waits for the result and returns it (or raises what it raised).
-    Where processes are not forked, `function` runs at once."""
+    Where processes are not forked by default (as the pool's workers are: macOS,
+    Windows), `function` runs at once."""
     import multiprocessing
 
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if multiprocessing.get_start_method() != "fork":
         done = function(*args)
         return lambda: done
     context = multiprocessing.get_context("fork")
