@@ -20,6 +20,7 @@ import json
 import os
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -275,23 +276,28 @@ def read_sources(
     problems: Problems,
     progress=None,
 ) -> Iterator[Batch]:
-    """`batch_tables` over the planned `sources`, BATCH_SIZE at a time, in a process pool
-    from POOL_THRESHOLD sources on: yields each batch in article order, as the batches are
-    done (the main process never holds every article at once); the batches' problems go
-    to `problems`."""
+    """`batch_tables` over the planned `sources`, BATCH_SIZE at a time (the last ones in
+    smaller batches), in a process pool from POOL_THRESHOLD sources on: yields each batch
+    in article order, as the batches are done (the main process never holds every article
+    at once); the batches' problems go to `problems`."""
     gjson = json.dumps(gazetteer_entries, ensure_ascii=False, sort_keys=True)
-    batches = [sources[i : i + BATCH_SIZE] for i in range(0, len(sources), BATCH_SIZE)]
+    # The last two batches' sources in batches a quarter as large: the workers then end
+    # within a quarter batch of each other (a whole batch, about 0.13 s at 10,000
+    # articles, left a core idle for 0.08 to 0.11 s at the end of the pool).
+    last = max(0, len(sources) - 2 * BATCH_SIZE)
+    starts = [*range(0, last, BATCH_SIZE), *range(last, len(sources), BATCH_SIZE // 4)]
+    batches = [sources[i:j] for i, j in pairwise([*starts, len(sources)])]
     workers = min(os.cpu_count() or 1, len(batches))
     args = ([str(sources_dir)] * len(batches), [gjson] * len(batches), [reach] * len(batches))
     done = 0
 
     def collect(results):
         nonlocal done
-        for batch in results:
+        for batch, planned in zip(results, batches, strict=True):
             problems.items += batch.problems
-            done += 1
+            done += len(planned)
             if progress:
-                progress(min(done * BATCH_SIZE, len(sources)), len(sources))
+                progress(done, len(sources))
             yield batch
 
     if len(sources) >= POOL_THRESHOLD and workers > 1:
