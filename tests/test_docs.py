@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -147,6 +148,21 @@ def test_timeline_with_many_sources_and_no_events(synthetic):
 
     empty = {name: [] for name in no_events}
     assert "No events" in "".join(_svg(docs.timeline_svg(empty)).itertext())
+
+
+def test_rows_for_the_timeline_are_those_of_to_pylist():
+    """The timeline's rows are made a column at a time (dates and enums decoded faster
+    than pyarrow's `to_pylist` does): the same values, missing ones included."""
+    part = pa.table(
+        {
+            "published": pa.array([dt.date(2020, 1, 2), None, dt.date(1925, 5, 1)], pa.date32()),
+            "genre": pa.array(["news", None, "speech"]).dictionary_encode(),
+            "title": ["a", "b", None],
+        }
+    )
+    table = pa.concat_tables([part, part.slice(1)])  # several chunks
+    assert docs._pylist(table) == table.to_pylist()
+    assert docs._pylist(table.slice(0, 0)) == []
 
 
 def test_publish_writes_the_docs_and_keeps_hand_written_pages(root, tmp_path):

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from build_dataset.docs import DOC_FILES
 from build_dataset.models import BY_NAME, TABLES
-from build_dataset.pipeline import build
+from build_dataset.pipeline import CACHE_FILE, build, fingerprint, in_child
 from build_dataset.publish import extra_schema_files
 from build_dataset.schema import arrow_schema, columns, json_schema, table_schema
 
@@ -185,6 +185,17 @@ def test_a_build_found_up_to_date_loads_no_heavy_library(root, tmp_path):
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.split() == ["True", "[]"]
+
+
+def test_the_fingerprint_hashed_in_a_child_process_is_the_one_recorded(root, rebuilt):
+    """A build into a folder without a stamp hashes its inputs in a child process while
+    it gets ready (`in_child`): the stamp records the fingerprint hashed here, and errors
+    in the child are raised in the parent."""
+    recorded = json.loads((rebuilt / CACHE_FILE).read_text(encoding="utf-8"))
+    assert recorded["fingerprint"] == fingerprint(root / "sources", root / "annotations")[0]
+    assert in_child(sorted, [3, 1, 2])() == [1, 2, 3]
+    with pytest.raises(FileNotFoundError):
+        in_child(fingerprint, root / "no such folder", None)()
 
 
 def _broken_rows(model, row: dict) -> list[dict]:
