@@ -44,7 +44,7 @@ import functools
 import re
 
 from build_dataset.extract.layout import Layout
-from build_dataset.extract.patterns import _marked, trie
+from build_dataset.extract.patterns import AfterBoundary, _marked, trie, whole_pattern
 from build_dataset.extract.types import DateCandidate, make_date
 
 MONTH_NUMBERS = {
@@ -337,54 +337,32 @@ LETTER_ONLY = frozenset(
 )
 
 
-class DateSearch:
-    """`pattern.search(text, pos)`, found as AfterBoundary (patterns.py) finds it, where
-    `pattern` is START followed by the named `alternatives`, tried in order; with a scan
-    that tries, after START, only the alternatives that can match at the character there:
-    those that can open with a digit if it is one, the others if not (most words that pass
-    START are numbers, which the word alternatives would each be entered for, only to fail
-    at once). At a place, the first of the alternatives to match is the first of those
-    that can, in the same order.
+class DateSearch(AfterBoundary):
+    """AfterBoundary's search (patterns.py) of START followed by the named `alternatives`,
+    tried in order, after BEFORE_WORD; with a scan that tries, after START, only the
+    alternatives that can match at the character there: those that can open with a digit
+    if it is one, the others if not (most words that pass START are numbers, which the
+    word alternatives would each be entered for, only to fail at once). At a place, the
+    first of the alternatives to match is the first of those that can, in the same order.
 
-    In the scan, as in AfterBoundary's, each alternative is followed by an empty group
-    named after it (patterns._marked; a second name, its kind + "_", for the copy among
-    the letters of one that is in both lists), which the match's `lastgroup` names: about
-    5% less time than with a group around each alternative (measured). As there, the scan
-    only tells where and which; the alternative alone makes the match. At the start of
-    the text, where the scan cannot look, START and then each alternative alone are tried,
-    in order: `pattern` itself (8 KB of regex, 20 to 40 ms to compile) is only compiled
-    when asked for (by the tests)."""
+    An alternative in both lists is named a second time among the letters' (its kind +
+    "_"), which `kinds` maps back. As in AfterBoundary, `pattern` itself (8 KB of regex,
+    20 to 40 ms to compile) is only compiled when asked for (by the tests)."""
 
     def __init__(self, alternatives: list[tuple[str, str]]):
-        self.alternatives = alternatives
+        super().__init__(START, alternatives, BEFORE_WORD)
+
+    def _scan(
+        self, head: str, alternatives: list[tuple[str, str]]
+    ) -> tuple[re.Pattern, dict[str, str]]:
         digit = [(k, p) for k, p in alternatives if k not in LETTER_ONLY]
         letter = [
             (k + "_" if k not in DIGIT_ONLY | LETTER_ONLY else k, p)
             for k, p in alternatives
             if k not in DIGIT_ONLY
         ]
-        self.scan = re.compile(
-            BEFORE_WORD + START + f"(?:(?=[0-9]){_marked(digit)}|(?![0-9]){_marked(letter)})"
-        )
-        self.kinds = {k: k.rstrip("_") for k, _ in digit + letter}
-        self.alone = {k: re.compile(f"(?P<{k}>{p})") for k, p in alternatives}
-
-    @functools.cached_property
-    def pattern(self) -> re.Pattern:
-        return _pattern(self.alternatives)
-
-    def search(self, text: str, pos: int = 0) -> re.Match | None:
-        if pos == 0:
-            if START_MATCH(text):
-                for alone in self.alone.values():
-                    m = alone.match(text)
-                    if m is not None:
-                        return m
-            pos = 1
-        found = self.scan.search(text, pos - 1)
-        if found is None:
-            return None
-        return self.alone[self.kinds[found.lastgroup]].match(text, found.start() + 1)
+        scan = re.compile(head + f"(?:(?=[0-9]){_marked(digit)}|(?![0-9]){_marked(letter)})")
+        return scan, {k: k.rstrip("_") for k, _ in digit + letter}
 
 
 class SinglesSearch:
@@ -400,7 +378,7 @@ class SinglesSearch:
 
     @functools.cached_property
     def pattern(self) -> re.Pattern:
-        return _pattern(self.alternatives)
+        return re.compile(whole_pattern(START, self.alternatives))
 
     def search(self, text: str, pos: int = 0) -> re.Match | None:
         while (m := self.all.search(text, pos)) is not None and m.lastgroup in RANGES:
@@ -412,11 +390,6 @@ class SinglesSearch:
         return m
 
 
-def _pattern(alternatives: list[tuple[str, str]]) -> re.Pattern:
-    return re.compile(START + "(?:" + "|".join(f"(?P<{k}>{p})" for k, p in alternatives) + ")")
-
-
-START_MATCH = re.compile(START).match
 PATTERN_SEARCH = DateSearch(ALTERNATIVES)
 SINGLES_SEARCH = SinglesSearch(PATTERN_SEARCH)
 

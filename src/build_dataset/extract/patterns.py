@@ -67,12 +67,22 @@ class AfterBoundary:
         before: str,
         scan_start: str | None = None,
     ):
-        self._whole = start + "(?:" + "|".join(f"(?P<{k}>{p})" for k, p in alternatives) + ")"
+        self.alternatives = alternatives
+        self._whole = whole_pattern(start, alternatives)
         self.start = re.compile(start)
-        self.scan = re.compile(
-            before + (start if scan_start is None else scan_start) + _marked(alternatives)
+        self.scan, self.kinds = self._scan(
+            before + (start if scan_start is None else scan_start), alternatives
         )
         self.alone = {k: re.compile(f"(?P<{k}>{p})") for k, p in alternatives}
+
+    def _scan(
+        self, head: str, alternatives: list[tuple[str, str]]
+    ) -> tuple[re.Pattern, dict[str, str]]:
+        """The scan (`head`, then the alternatives) and, for each name its matches'
+        `lastgroup` can be, the alternative that name stands for. A subclass may try fewer
+        alternatives at a place, as long as the first of them to match is the first of
+        all (dates.DateSearch)."""
+        return re.compile(head + _marked(alternatives)), {k: k for k, _ in alternatives}
 
     @functools.cached_property
     def pattern(self) -> re.Pattern:
@@ -90,7 +100,12 @@ class AfterBoundary:
         found = self.scan.search(text, pos - 1)
         if found is None:
             return None
-        return self.alone[found.lastgroup].match(text, found.start() + 1)
+        return self.alone[self.kinds[found.lastgroup]].match(text, found.start() + 1)
+
+
+def whole_pattern(start: str, alternatives: list[tuple[str, str]]) -> str:
+    """`start` followed by the named alternatives, tried in order."""
+    return start + "(?:" + "|".join(f"(?P<{k}>{p})" for k, p in alternatives) + ")"
 
 
 def _marked(alternatives: list[tuple[str, str]]) -> str:
