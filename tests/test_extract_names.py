@@ -269,8 +269,7 @@ def test_and_the_between_two_capitalized_names_makes_two_names():
 
 @pytest.mark.parametrize("kinds", list(itertools.product("hs", repeat=4)) + [("h",), ("s",)])
 def test_stretches_without_headlines_are_the_runs_of_other_paragraphs(kinds) -> None:
-    """Each maximal run of paragraphs that are not headlines, start to end; the shortcut
-    for a text with no headline after its first paragraph gives the same."""
+    """Each maximal run of paragraphs that are not headlines, start to end."""
     headline, sentence = "Workers Build a Great Country Together", "They met on Monday."
     text = "\n\n".join(headline if k == "h" else sentence for k in kinds)
     layout = Layout(text)

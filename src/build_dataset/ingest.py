@@ -65,7 +65,6 @@ NOTE = re.compile(
     r"^(Editor: .+|\(Originally (appeared|published) in .+\)|This is (the main part|an excerpt|"
     r"part) of .+)$"
 )
-NOTE_FIRST = "E(T"  # the first characters of NOTE's alternatives
 EDITOR = re.compile(r"^Editor: *(?P<editor>.+?)\s*$")
 OUTLET_NAMES = {
     "english edition of qiushi journal": "Qiushi Journal",
@@ -427,7 +426,7 @@ def _classify(block: str, header: dict[str, str], in_header: bool) -> str:
         or (":" in block and "Photo: " in block)
     ) and _is_caption(block):
         return "caption"
-    if block[0] in NOTE_FIRST and NOTE.match(block):  # the first character: no regex call
+    if NOTE.match(block):
         m = EDITOR.match(block)
         if m:
             header["editor"] = m.group("editor")

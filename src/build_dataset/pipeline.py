@@ -402,9 +402,8 @@ def assemble_tables(
     """Run every stage up to `assemble` (`make_tables` without the checks). `digests`:
     the SHA-256 of the sources' files by name, if known (see `fingerprint`), or a function
     that returns them, being made elsewhere: the extractors are made ready meanwhile
-    (`prepare`). `ready(name,
-    table)`, if given, is called as each table is made, before the next is: the build
-    then writes its Parquet file while the others are made."""
+    (`prepare`). `ready(name, table)`, if given, is called as each table is made, before
+    the next is: the build then writes its Parquet file while the others are made."""
     ready = ready or (lambda name, table: None)
     from build_dataset import curate, ingest
     from build_dataset.assemble import TableBuilder, table_from_rows
@@ -445,11 +444,9 @@ def assemble_tables(
     try:
         # each handed to `ready` as soon as it is made: the articles' Parquet file is then
         # compressed while the paragraphs are combined, on the core this thread leaves
-        made = {}
         for name in ("articles", "paragraphs"):
-            made[name] = builders.pop(name).finish()
-            ready(name, made[name])
-        built = made
+            built[name] = builders.pop(name).finish()
+            ready(name, built[name])
         texts = built["articles"].column("text")
         articles = [
             ArticleText(aid, texts, i)

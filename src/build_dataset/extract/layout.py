@@ -74,12 +74,6 @@ class Layout:
         """(start, end) of each stretch of consecutive paragraphs that are not headlines,
         from the first one's start to the last one's end (most texts: one stretch, after
         the title)."""
-        headlines, paragraphs = self._headline, self.paragraphs
-        # most texts: no headline but perhaps the first (_headline holds bools), one
-        # stretch to the end, which the loop below makes too, in 3 to 6 times the time
-        if True not in headlines[1:]:
-            first = 1 if headlines[0] else 0
-            return [(paragraphs[first][0], paragraphs[-1][1])] if first < len(paragraphs) else []
         stretches: list[tuple[int, int]] = []
         joins = False  # the paragraph before is in the last stretch
         for (ps, pe), headline in zip(self.paragraphs, self._headline, strict=True):

@@ -366,13 +366,7 @@ def _run_names(
     may_open, may_be_followed = questions
     opens = may_open and layout.at_sentence_start(s)
     after = AFTER_RUN.match(text, e) if may_be_followed else None
-    key = (run, opens, after.lastindex if after else 0)
-    found = _RUN_NAMES.get(key)
-    if found is None:
-        out += _remember(text, s, e, key, layout)
-        return
-    for a, b, name, kind in found:  # (a loop, not a list comprehension: most runs give one)
-        out.append(make_name(s + a, s + b, name, kind, None))
+    _remembered(text, s, e, (run, opens, after.lastindex if after else 0), layout, out)
 
 
 def _run_questions(run: str) -> tuple[bool, bool]:
@@ -414,24 +408,24 @@ def _piece_names(text: str, s: int, e: int, layout: Layout, out: list[NameCandid
     last = s + len(piece.rstrip())
     opens = words[0].endswith(COMMON_ENDINGS) and layout.at_sentence_start(first)
     after = AFTER_RUN.match(text, last)
-    key = (piece, opens, after.lastindex if after else 0)
+    _remembered(text, s, e, (piece, opens, after.lastindex if after else 0), layout, out)
+
+
+def _remembered(
+    text: str, s: int, e: int, key: tuple[str, bool, int], layout: Layout, out: list
+) -> None:
+    """_chunk_names of text[s:e], added to out: made and kept under key as offsets into
+    text[s:e] the first time, made from what was kept when the key recurs."""
     found = _RUN_NAMES.get(key)
     if found is None:
-        out += _remember(text, s, e, key, layout)
+        if len(_RUN_NAMES) >= RUN_CACHE_SIZE:
+            _RUN_NAMES.clear()
+        names = _chunk_names(text, s, e, layout)
+        _RUN_NAMES[key] = [(n.char_start - s, n.char_end - s, n.text, n.entity_type) for n in names]
+        out += names
         return
-    for a, b, name, kind in found:
+    for a, b, name, kind in found:  # (a loop, not a list comprehension: most runs give one)
         out.append(make_name(s + a, s + b, name, kind, None))
-
-
-def _remember(
-    text: str, s: int, e: int, key: tuple[str, bool, int], layout: Layout
-) -> list[NameCandidate]:
-    """_chunk_names of text[s:e], kept under key as offsets into text[s:e]."""
-    if len(_RUN_NAMES) >= RUN_CACHE_SIZE:
-        _RUN_NAMES.clear()
-    names = _chunk_names(text, s, e, layout)
-    _RUN_NAMES[key] = [(n.char_start - s, n.char_end - s, n.text, n.entity_type) for n in names]
-    return names
 
 
 _RUN_NAMES: dict[tuple[str, bool, int], list[tuple[int, int, str, str]]] = {}
