@@ -282,34 +282,30 @@ def _coverage(tables: Tables | Rows) -> list[str]:
 
 def _outlets(arts: pa.Table) -> list[str]:
     """One line per outlet (no outlet and an empty one are both '(not stated)'): articles,
-    first and last publication dates, articles by genre; most articles first."""
-    keys = pa.table(  # the genre as plain strings: parts may have different dictionaries
-        {
-            "outlet": arts.column("outlet"),
-            "genre": arts.column("genre").cast(pa.string()),
-            "published": arts.column("published"),
-        }
-    )
-    groups = keys.group_by(["outlet", "genre"]).aggregate(
-        [([], "count_all"), ("published", "min"), ("published", "max")]
-    )
-    by: dict[str, list[dict]] = {}
-    for g in groups.to_pylist():
-        by.setdefault(g["outlet"] or "(not stated)", []).append(g)
+    first and last publication dates, articles by genre; most articles first. Counted in
+    Python over three columns: Arrow's `group_by` runs in its Acero engine, whose import
+    alone cost a build 75 ms, for a few groups."""
+    genres: dict[str, Counter] = {}
+    first: dict[str, dt.date] = {}
+    last: dict[str, dt.date] = {}
+    columns = (arts.column(c) for c in ("outlet", "genre", "published"))
+    for outlet, genre, published in zip(*map(_pyvalues, columns), strict=True):
+        outlet = outlet or "(not stated)"
+        genres.setdefault(outlet, Counter())[genre] += 1
+        if published is not None:
+            first[outlet] = min(first.get(outlet, published), published)
+            last[outlet] = max(last.get(outlet, published), published)
     out = [
         "| outlet | articles | first published | last published | genres |",
         "|---|---|---|---|---|",
     ]
-    total = {o: sum(g["count_all"] for g in items) for o, items in by.items()}
-    for outlet in sorted(by, key=lambda o: (-total[o], o)):
-        items = by[outlet]
-        genres = Counter()
-        for g in items:
-            genres[g["genre"]] += g["count_all"]
-        genre_text = ", ".join(f"{g} {n}" for g, n in sorted(genres.items()))
-        first = min((g["published_min"] for g in items if g["published_min"]), default=None)
-        last = max((g["published_max"] for g in items if g["published_max"]), default=None)
-        out.append(f"| {_cell(outlet)} | {total[outlet]} | {first} | {last} | {genre_text} |")
+    total = {o: sum(counts.values()) for o, counts in genres.items()}
+    for outlet in sorted(genres, key=lambda o: (-total[o], o)):
+        genre_text = ", ".join(f"{g} {n}" for g, n in sorted(genres[outlet].items()))
+        out.append(
+            f"| {_cell(outlet)} | {total[outlet]} | {first.get(outlet)} | {last.get(outlet)} "
+            f"| {genre_text} |"
+        )
     return out
 
 
