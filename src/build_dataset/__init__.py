@@ -4,7 +4,7 @@ The version and release date below are the single source for the package metadat
 datapackage.json and CITATION.cff; `build-dataset release` rewrites them.
 """
 
-__version__ = "1.0.0"
+__version__ = "1.0.1"
 __release_date__ = "2026-11-23"
 
 # build_dataset.load("figures") -> pandas DataFrame; load.py imports only the standard

@@ -49,9 +49,12 @@ NAME = "acftu-discourse"
 STAGE_PREFIX = ".build-"  # staging folders inside the output folder
 LOCK_FILE = ".cache/publish.lock"
 JOURNAL_FILE = ".cache/publish-journal.json"  # present only while files are being swapped
+# zstd at its own default level, 3: at 10,000 articles the files are 7% larger than at
+# level 9 (2% for the seeds) and cost 0.27 s of CPU to compress instead of 0.85 s; reading
+# them costs the same at any level.
 PARQUET_OPTIONS = dict(
     compression="zstd",
-    compression_level=9,
+    compression_level=3,
     version="2.6",
     use_dictionary=True,
     write_statistics=True,
