@@ -48,6 +48,7 @@ $(RUNTIME)/.installed: requirements.lock pyproject.toml $(shell find src -name '
 	test -x $(RUNTIME)/bin/python || $(PYTHON) -m venv $(RUNTIME)
 	$(RUNTIME)/bin/python -m pip --disable-pip-version-check -q install -r requirements.lock
 	$(RUNTIME)/bin/python -m pip --disable-pip-version-check -q install --no-deps --force-reinstall .
+	rm -rf build src/*.egg-info  # left by the copy's in-tree build: stale metadata on src/
 	@touch $@
 
 bench: $(VENV)/.dev-installed $(RUNTIME)/.installed
