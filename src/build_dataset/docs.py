@@ -288,10 +288,9 @@ def _outlets(arts: pa.Table) -> list[str]:
     genres: dict[str, Counter] = {}
     first: dict[str, dt.date] = {}
     last: dict[str, dt.date] = {}
-    columns = (arts.column(c) for c in ("outlet", "genre", "published"))
-    for outlet, genre, published in zip(*map(_pyvalues, columns), strict=True):
-        outlet = outlet or "(not stated)"
-        genres.setdefault(outlet, Counter())[genre] += 1
+    for a in _pylist(arts.select(["outlet", "genre", "published"])):
+        outlet, published = _outlet(a), a["published"]
+        genres.setdefault(outlet, Counter())[a["genre"]] += 1
         if published is not None:
             first[outlet] = min(first.get(outlet, published), published)
             last[outlet] = max(last.get(outlet, published), published)

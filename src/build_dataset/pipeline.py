@@ -595,8 +595,8 @@ def build(
             return found
 
     # Each table's Parquet file is made in memory by a thread as soon as the table is
-    # (zstd: about 0.3 s of CPU at 10,000 articles, 60% of it the articles' and the
-    # paragraphs', made before curation starts) while this thread curates and
+    # (zstd: about 0.3 s of CPU at 10,000 articles; the articles' and the paragraphs'
+    # files, the largest, are made before curation starts) while this thread curates and
     # makes the next tables, the audit and the docs: publish then only writes the bytes.
     with ParquetFiles() as parquet:
         old = collect_less()
