@@ -68,7 +68,6 @@ class AfterBoundary:
         scan_start: str | None = None,
     ):
         self.alternatives = alternatives
-        self._whole = whole_pattern(start, alternatives)
         self.start = re.compile(start)
         self.scan, self.kinds = self._scan(
             before + (start if scan_start is None else scan_start), alternatives
@@ -87,7 +86,7 @@ class AfterBoundary:
     @functools.cached_property
     def pattern(self) -> re.Pattern:
         """`start` followed by the alternatives, the pattern `search` finds the matches of."""
-        return re.compile(self._whole)
+        return re.compile(whole_pattern(self.start.pattern, self.alternatives))
 
     def search(self, text: str, pos: int = 0) -> re.Match | None:
         if pos == 0:
