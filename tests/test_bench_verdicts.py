@@ -52,7 +52,8 @@ def test_rounds_compute_the_median_of_paired_ratios(tmp_path, monkeypatch):
         def speed(self):
             return {"runs": self.seconds}
 
-    def fake_child(cmd, log, cwd=None):
+    def fake_child(cmd, log, cwd=None, pss=True):
+        assert not pss  # the rounds' builds are timed without the memory sampling
         return benchmark.Run(next(walls), 1.0, 0, None, 0, 0.0)
 
     monkeypatch.setattr(benchmark, "Quantulum", FakeQuantulum)
@@ -66,3 +67,12 @@ def test_rounds_compute_the_median_of_paired_ratios(tmp_path, monkeypatch):
     # 5 MB/s / 0.05 = 100x, 10 / 0.10 = 100x, 2.5 / 0.04 = 62.5x
     assert [round(r["ratio"], 1) for r in got["rounds"]] == [100.0, 100.0, 62.5]
     assert got["median_ratio"] == 100.0
+
+
+def test_run_child_samples_the_tree_only_when_asked(tmp_path):
+    """The rounds' builds run without the PSS readings (they cost the build CPU)."""
+    cmd = [sys.executable, "-c", "import time; time.sleep(0.3)"]
+    sampled = benchmark.run_child(cmd, tmp_path / "a.log")
+    quiet = benchmark.run_child(cmd, tmp_path / "b.log", pss=False)
+    assert sampled.tree_pss and sampled.tree_pss > 0 and sampled.returncode == 0
+    assert quiet.tree_pss is None and quiet.max_rss > 0 and quiet.returncode == 0
