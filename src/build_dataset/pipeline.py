@@ -18,6 +18,7 @@ import gc
 import hashlib
 import json
 import os
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -555,13 +556,40 @@ def _send_result(send, function, *args) -> None:
     send.close()
 
 
-def _intact(out: Path, recorded: dict) -> bool:
+def _intact(out: Path, recorded: dict, stop: threading.Event) -> bool:
+    """Whether every file the stamp records is in `out` with the SHA-256 it records;
+    False as soon as `stop` is set."""
     from build_dataset.publish import sha256_file
 
     files = recorded.get("files", {})
     return bool(files) and all(
-        (out / rel).is_file() and sha256_file(out / rel) == digest for rel, digest in files.items()
+        not stop.is_set() and (out / rel).is_file() and sha256_file(out / rel) == digest
+        for rel, digest in files.items()
     )
+
+
+def _in_thread(function, *args) -> Callable[[], object]:
+    """`function(*args)` run by a thread while this one goes on; the function returned
+    waits for it and returns its result (or raises what it raised)."""
+    done: list = []
+
+    def run() -> None:
+        try:
+            done.append((True, function(*args)))
+        except BaseException as e:  # noqa: BLE001 - raised again by result()
+            done.append((False, e))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+
+    def result():
+        thread.join()
+        ok, value = done[0]
+        if not ok:
+            raise value
+        return value
+
+    return result
 
 
 def build(
@@ -573,12 +601,24 @@ def build(
     stamp = out / CACHE_FILE
     key = digests = None
     if sources.is_dir() and use_cache and stamp.is_file():
-        key, digests = fingerprint(sources, annotations)
         try:
             recorded = json.loads(stamp.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             recorded = {}
-        if recorded.get("fingerprint") == key and _intact(out, recorded):
+        # The published files are hashed by a thread while this one hashes the inputs:
+        # both spend their time reading and hashing, which let go of the GIL (at 2,000
+        # articles, 0.09 -> 0.055 s for the two, of a rebuild of 0.18 s). Inputs that
+        # changed stop it at its next file: a build follows, which needs no such check.
+        stop = threading.Event()
+        intact = _in_thread(_intact, out, recorded, stop)
+        try:
+            key, digests = fingerprint(sources, annotations)
+        finally:  # the thread ends before anything else is done (a fork among them)
+            same = recorded.get("fingerprint") == key
+            if not same:
+                stop.set()
+            up_to_date = intact() and same
+        if up_to_date:
             return Result(None, [], sorted(recorded["files"]), True, recorded.get("uncurated", 0))
     elif sources.is_dir():
         # No stamp to compare with: the build runs whatever the fingerprint is; it is
