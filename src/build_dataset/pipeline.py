@@ -557,15 +557,20 @@ def _send_result(send, function, *args) -> None:
 
 
 def _intact(out: Path, recorded: dict, stop: threading.Event) -> bool:
-    """Whether every file the stamp records is in `out` with the SHA-256 it records;
-    False as soon as `stop` is set."""
+    """Whether every file the stamp records is in `out` with the SHA-256 it records (a
+    file that cannot be read is not); False as soon as `stop` is set."""
     from build_dataset.publish import sha256_file
 
     files = recorded.get("files", {})
-    return bool(files) and all(
-        not stop.is_set() and (out / rel).is_file() and sha256_file(out / rel) == digest
-        for rel, digest in files.items()
-    )
+    for rel, digest in files.items():
+        if stop.is_set() or not (out / rel).is_file():
+            return False
+        try:
+            if sha256_file(out / rel) != digest:
+                return False
+        except OSError:
+            return False
+    return bool(files)
 
 
 def _in_thread(function, *args) -> Callable[[], object]:
