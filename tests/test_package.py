@@ -6,10 +6,8 @@ import csv
 import datetime as dt
 import hashlib
 import json
-import shutil
 import subprocess
 import sys
-import threading
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -22,6 +20,8 @@ from build_dataset.models import BY_NAME, TABLES
 from build_dataset.pipeline import CACHE_FILE, _in_thread, _intact, build, fingerprint, in_child
 from build_dataset.publish import extra_schema_files
 from build_dataset.schema import arrow_schema, columns, json_schema, table_schema
+from tests.test_bad_input import A0, put_text, raw
+from tests.test_ci import change_one_byte
 
 PUBLISHED_DIRS = ("data", "schema")
 
@@ -189,35 +189,22 @@ def test_a_build_found_up_to_date_loads_no_heavy_library(root, tmp_path):
     assert run.stdout.split() == ["True", "[]"]
 
 
-def _change_a_source(sources) -> None:
-    """One more line at the end of the first source, its new SHA-256 in the manifest."""
-    manifest = sources / "sources.csv"
-    with open(manifest, encoding="utf-8", newline="") as f:
-        rows = list(csv.reader(f))
-    text = sources / rows[1][0]
-    text.write_bytes(text.read_bytes() + b"\nOne more paragraph.\n")
-    rows[1][rows[0].index("sha256")] = hashlib.sha256(text.read_bytes()).hexdigest()
-    with open(manifest, "w", encoding="utf-8", newline="") as f:
-        csv.writer(f, lineterminator="\n").writerows(rows)
-
-
 @pytest.mark.parametrize("change", ["nothing", "an output's byte", "an output gone", "a source"])
-def test_a_build_is_skipped_only_if_inputs_and_outputs_are_as_recorded(root, tmp_path, change):
+def test_a_build_is_skipped_only_if_inputs_and_outputs_are_as_recorded(sources_copy, change):
     """The stamp's fingerprint (inputs) and the published files' SHA-256 (outputs, hashed
     meanwhile by a thread) must both hold for a build to be skipped; a skipped build
     leaves the files alone, a build made again restores the one changed."""
-    sources, out, none = tmp_path / "sources", tmp_path / "out", tmp_path / "none"
-    shutil.copytree(root / "sources", sources)
+    sources, out, none = sources_copy / "sources", sources_copy / "out", sources_copy / "none"
     none.mkdir()
     build(sources, out, none)
     figures = out / "data" / "figures.csv"
     before = figures.read_bytes()
     if change == "an output's byte":
-        figures.write_bytes(before.replace(b",", b";", 1))
+        change_one_byte(figures)
     elif change == "an output gone":
         figures.unlink()
-    elif change == "a source":
-        _change_a_source(sources)
+    elif change == "a source":  # one more paragraph, its new SHA-256 in the manifest
+        put_text(sources_copy, A0, raw(sources_copy, A0) + b"\nOne more paragraph.\n")
     again = build(sources, out, none)
     assert again.skipped == (change == "nothing")
     if change != "a source":
@@ -226,15 +213,13 @@ def test_a_build_is_skipped_only_if_inputs_and_outputs_are_as_recorded(root, tmp
     assert recorded["fingerprint"] == fingerprint(sources, none)[0]
 
 
-def test_the_output_check_runs_in_a_thread_and_stops_when_told(tmp_path):
-    """`_intact` in a thread (`_in_thread`): its result or its error comes back; once
-    `stop` is set (the inputs changed), it answers False without hashing on."""
+def test_the_output_check_runs_in_a_thread(tmp_path):
+    """`_intact` in a thread (`_in_thread`): its result or its error comes back."""
     (tmp_path / "a.csv").write_bytes(b"x")
     recorded = {"files": {"a.csv": hashlib.sha256(b"x").hexdigest()}}
-    stop = threading.Event()
-    assert _in_thread(_intact, tmp_path, recorded, stop)() is True
-    stop.set()
-    assert _in_thread(_intact, tmp_path, recorded, stop)() is False
+    assert _in_thread(_intact, tmp_path, recorded)() is True
+    (tmp_path / "a.csv").write_bytes(b"y")
+    assert _in_thread(_intact, tmp_path, recorded)() is False
     with pytest.raises(ValueError):
         _in_thread(int, "not a number")()
 
